@@ -1,0 +1,564 @@
+"""Load a folder of scraped Arabic news articles into clean, attributed, sentence-split text.
+
+The stage reads each ``.txt`` file (UTF-8 with or without BOM, UTF-16, Windows-1256), removes
+news boilerplate line by line with the rules in :data:`RULES` (recording what each removed),
+reads the metadata the text carries (outlet, date, title), splits sentences with
+:mod:`talkhis.segment`, and measures how much each pair of articles overlaps so that a copy of
+an article is not counted as a second source. Files are only ever read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .lang import Language, arabic_ratio, get_language
+from .segment import HEADING_MAX_WORDS, SENTENCE, Sentence, segment
+
+__all__ = [
+    "Rule",
+    "RULES",
+    "Removal",
+    "Article",
+    "Overlap",
+    "Skipped",
+    "Corpus",
+    "MAX_BYTES",
+    "MIN_ARABIC_RATIO",
+    "decode_bytes",
+    "read_text",
+    "clean",
+    "parse_date",
+    "make_article",
+    "overlaps",
+    "load_corpus",
+]
+
+#: Files larger than this are refused before they are read (a news article is a few dozen KB).
+MAX_BYTES = 2_000_000
+#: Below this share of Arabic letters an article is reported as not Arabic.
+MIN_ARABIC_RATIO = 0.5
+METADATA_FILE = "metadata.csv"
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+
+
+def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
+    """Decode the bytes of an article, returning ``(text, encoding)``.
+
+    Tries, in order: a UTF-8 or UTF-16 byte-order mark, BOM-less UTF-16 (recognised by its NUL
+    bytes), strict UTF-8, then Windows-1256 (accepted only if the result reads as Arabic).
+
+    Raises:
+        InputError: the file is empty, binary, or in none of these encodings.
+    """
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8-sig", data)]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", data)]
+    elif b"\x00" in data:
+        # BOM-less UTF-16: ASCII characters put their NUL byte second (LE) or first (BE).
+        le_first = data[1::2].count(0) >= data[0::2].count(0)
+        candidates = [("utf-16-le", data), ("utf-16-be", data)][:: 1 if le_first else -1]
+    else:
+        candidates = [("utf-8", data), ("cp1256", data)]
+    for encoding, raw in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding.startswith("utf-16") and not _plausible(text):
+            continue
+        if _looks_binary(text):
+            raise InputError(f"{name}: binary file, not text")
+        if encoding == "cp1256" and arabic_ratio(text) < MIN_ARABIC_RATIO:
+            continue
+        if not text.strip():
+            raise InputError(f"{name}: file holds only white space")
+        return text, encoding
+    if b"\x00" in data:
+        raise InputError(f"{name}: binary file, not text")
+    raise InputError(f"{name}: cannot decode: not UTF-8, UTF-16 or Windows-1256 text")
+
+
+_PLAUSIBLE = re.compile("[\u0000-\u024f\u0600-\u06ff\u0750-\u077f\u2000-\u206f\ufb50-\ufeff]")
+
+
+def _plausible(text: str) -> bool:
+    """True when nearly all characters are Latin, Arabic, punctuation or white space; a wrong
+    UTF-16 byte order turns text into a jumble of unrelated scripts."""
+    return len(_PLAUSIBLE.findall(text)) >= 0.95 * len(text)
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return "\x00" in text or controls > max(2, len(text) // 200)
+
+
+def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, str]:
+    """Read and decode one file without ever writing to it; see :func:`decode_bytes`."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{path}: {size / 1e6:.1f} MB is over the limit of {max_bytes / 1e6:.1f} MB per article"
+            )
+        with path.open("rb") as handle:
+            data = handle.read()
+    except PermissionError:
+        raise InputError(f"{path}: cannot read the file (permission denied)") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    return decode_bytes(data, str(path))
+
+
+# --------------------------------------------------------------------------------------------
+# Boilerplate cleaning
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A line-level cleaning rule: a line matching ``pattern`` is removed as boilerplate."""
+
+    name: str
+    description: str
+    pattern: re.Pattern[str]
+
+    def matches(self, line: str) -> bool:
+        return bool(self.pattern.search(line))
+
+
+_CREDITS = r"REUTERS|Reuters|رويترز|AFP|أ\s?ف\s?ب|فرانس برس|Getty(?: Images)?|AP|أسوشيتد برس|EPA|الأناضول|Anadolu"
+_OUTLET_NAMES = r"الشرق|الترا\s*عراق|ألترا\s*عراق|بغداد اليوم|فوكس نيوز|الجزيرة|العربية|سكاي نيوز عربية|وكالات"
+_DESK = r"فريق التحرير|متابعة|خاص|وكالات|المحرر|محرر"
+_MONTHS = (
+    "يناير|كانون الثاني|فبراير|شباط|مارس|آذار|أبريل|إبريل|نيسان|مايو|أيار|يونيو|يونيه|حزيران|يوليو|يوليه|تموز"
+    "|أغسطس|آب|سبتمبر|أيلول|أكتوبر|تشرين الأول|نوفمبر|تشرين الثاني|ديسمبر|كانون الأول"
+)
+
+#: The boilerplate rules, applied in this order to each stripped line.
+RULES: tuple[Rule, ...] = (
+    Rule("ad_marker", "advertising slot markers such as [ad_1]", re.compile(r"^\[\s*ad_?\d*\s*\]$", re.I)),
+    Rule(
+        "reading_time",
+        "reading-time lines ('دقائق القراءة - 7', '5 min read')",
+        re.compile(r"دقائق القراءة|دقيقة للقراءة|وقت القراءة|مدة القراءة|time reading icon|\b\d+\s*min(?:ute)?s?\s+read\b", re.I),
+    ),
+    Rule(
+        "photo_caption",
+        "photo captions ending in an agency or photo credit ('… - REUTERS', '… (Getty)')",
+        re.compile(rf"(?<![.!?؟\s])\s*(?:[-–—|]\s*(?:{_CREDITS})|\(\s*(?:{_CREDITS})\s*\))\s*$"),
+    ),
+    Rule(
+        "read_also",
+        "'read also' links ('اقرأ/ي أيضًا: …')",
+        re.compile(r"^(?:اقرأ|إقرأ|اقرا|إقرا)(?:\s*/\s*ي)?\s+(?:أيضًا|أيضاً|أيضا|ايضا|المزيد)"),
+    ),
+    Rule(
+        "app_promo",
+        "app and social-media promotions ('انقر هنا للحصول على تطبيق …')",
+        re.compile(r"(?:انقر|اضغط)\s+هنا\s+(?:للحصول|لتحميل|لتنزيل|للاشتراك)|حم[ّ]?ل\s+تطبيق|تابعونا على|click here to get", re.I),
+    ),
+    Rule(
+        "byline",
+        "outlet and desk bylines ('دبي-الشرق', 'بغداد اليوم – متابعة')",
+        re.compile(rf"^(?=.{{0,40}}$)\S+(?:\s\S+)?\s*[-–—]\s*(?:{_OUTLET_NAMES}|{_DESK})$|^(?:{_OUTLET_NAMES})\s*[-–—]\s*(?:{_DESK})$"),
+    ),
+    Rule(
+        "dateline",
+        "lines holding only a date ('25-يوليو-2021')",
+        re.compile(rf"^(?:\S+\s+)?\d{{1,2}}\s*[-/ ]\s*(?:{_MONTHS}|\d{{1,2}})\s*[-/ ]\s*\d{{4}}$|^\d{{4}}[-/]\d{{1,2}}[-/]\d{{1,2}}$"),
+    ),
+)
+
+_READ_ALSO_HEADER = re.compile(RULES[3].pattern.pattern + r"\s*[:：]?\s*$")
+_LINE = re.compile(r"[^\r\n]+")
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A line the cleaner removed, with the rule that removed it and where it was."""
+
+    rule: str
+    text: str
+    start: int
+    end: int
+
+
+def _lines(text: str) -> Iterable[tuple[int, int]]:
+    """Spans of the non-blank lines of ``text``, trimmed of surrounding white space."""
+    for m in _LINE.finditer(text):
+        a, b = m.span()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            yield a, b
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip("\"'”»)").endswith((".", "!"))
+
+
+def clean(text: str, rules: Sequence[Rule] = RULES) -> tuple[list[tuple[int, int]], list[Removal]]:
+    """Split ``text`` into kept line spans and removed boilerplate lines.
+
+    Besides the line rules, two rules need context: a bare 'read also' header also removes the
+    link titles after it (up to three short lines that do not end a sentence), and a line that
+    repeats an earlier line (after white-space normalisation) is removed as ``repeated_line``.
+
+    Returns:
+        ``(kept, removed)``: kept ``(start, end)`` spans in order, and :class:`Removal` records.
+    """
+    kept: list[tuple[int, int]] = []
+    removed: list[Removal] = []
+    seen: set[str] = set()
+    link_lines_left = 0
+    for a, b in _lines(text):
+        line = text[a:b]
+        key = " ".join(line.split())
+        rule = next((r.name for r in rules if r.matches(line)), None)
+        if rule is None and link_lines_left:
+            if len(line.split()) <= 25 and not _ends_sentence(line):
+                rule = "read_also"
+                link_lines_left -= 1
+            else:
+                link_lines_left = 0
+        if rule is None and key in seen:
+            rule = "repeated_line"
+        if rule == "read_also" and _READ_ALSO_HEADER.match(line):
+            link_lines_left = 3
+        seen.add(key)
+        if rule:
+            removed.append(Removal(rule, line, a, b))
+        else:
+            kept.append((a, b))
+    return kept, removed
+
+
+# --------------------------------------------------------------------------------------------
+# Metadata
+
+_MONTH_NUMBER = {
+    **dict.fromkeys(["يناير", "كانون الثاني"], 1),
+    **dict.fromkeys(["فبراير", "شباط"], 2),
+    **dict.fromkeys(["مارس", "آذار"], 3),
+    **dict.fromkeys(["أبريل", "إبريل", "نيسان"], 4),
+    **dict.fromkeys(["مايو", "أيار"], 5),
+    **dict.fromkeys(["يونيو", "يونيه", "حزيران"], 6),
+    **dict.fromkeys(["يوليو", "يوليه", "تموز"], 7),
+    **dict.fromkeys(["أغسطس", "آب"], 8),
+    **dict.fromkeys(["سبتمبر", "أيلول"], 9),
+    **dict.fromkeys(["أكتوبر", "تشرين الأول"], 10),
+    **dict.fromkeys(["نوفمبر", "تشرين الثاني"], 11),
+    **dict.fromkeys(["ديسمبر", "كانون الأول"], 12),
+}
+_DATE_DMY = re.compile(rf"(\d{{1,2}})\s*[-/ ]\s*({_MONTHS}|\d{{1,2}})\s*[-/ ]\s*(\d{{4}})")
+_DATE_YMD = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
+_MONTH_YEAR = re.compile(rf"(?<!\d\s)(?<!\d)({_MONTHS})\s+(\d{{4}})")
+
+
+def parse_date(text: str) -> str | None:
+    """Parse the first full date in ``text`` ('25-يوليو-2021', '2021/07/25') as ISO ``YYYY-MM-DD``."""
+    m = _DATE_DMY.search(text)
+    if m:
+        day, month, year = m.groups()
+        month_no = int(month) if month.isdigit() else _MONTH_NUMBER[month]
+        return f"{int(year):04d}-{month_no:02d}-{int(day):02d}"
+    m = _DATE_YMD.search(text)
+    if m:
+        year, month, day = m.groups()
+        return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return None
+
+
+def _latest_mention(lines: Iterable[str]) -> str | None:
+    """The latest 'month year' or full date mentioned in the body, as ``YYYY-MM``."""
+    found = []
+    for line in lines:
+        for m in _MONTH_YEAR.finditer(line):
+            found.append(f"{int(m.group(2)):04d}-{_MONTH_NUMBER[m.group(1)]:02d}")
+        for m in _DATE_DMY.finditer(line):
+            full = parse_date(m.group(0))
+            if full:
+                found.append(full[:7])
+    return max(found) if found else None
+
+
+@dataclass(frozen=True)
+class _Outlet:
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+# An outlet is recognised from its byline, its app promotion, or 'exclusive statements to X'
+# (a mention of a channel elsewhere in the text is not enough: articles quote other outlets).
+_OUTLETS = (
+    _Outlet("Asharq", (re.compile(r"^\S+\s*[-–—]\s*الشرق$"), re.compile(r"خاصة\s+(?:لتلفزيون\s*|لـ\s*)[\"“]?الشرق[\"”]?(?!\s*الأوسط)"))),
+    _Outlet("Ultra Iraq", (re.compile(r"^(?:الترا|ألترا)\s*عراق\s*[-–—]"),)),
+    _Outlet("Baghdad Today", (re.compile(r"^بغداد اليوم\s*[-–—]"),)),
+    _Outlet("Fox News", (re.compile(r"تطبيق\s+(?:FOX NEWS|فوكس نيوز)", re.I),)),
+    _Outlet("Al Jazeera", (re.compile(r"^(?:\S+\s*[-–—]\s*)?الجزيرة\s*(?:نت)?$|تطبيق\s+الجزيرة"),)),
+    _Outlet("Al Arabiya", (re.compile(r"^\S+\s*[-–—]\s*العربية(?:\.نت)?$"),)),
+    _Outlet("Sky News Arabia", (re.compile(r"^\S+\s*[-–—]\s*سكاي نيوز عربية$"),)),
+)
+
+
+def _detect_outlet(lines: Sequence[str]) -> tuple[str | None, str | None]:
+    """The first recognised outlet and the words that gave it away."""
+    for outlet in _OUTLETS:
+        for line in lines:
+            for pattern in outlet.patterns:
+                m = pattern.search(line)
+                if m:
+                    return outlet.name, m.group(0)
+    return None, None
+
+
+def _is_headline(line: str) -> bool:
+    return len(line.split()) <= HEADING_MAX_WORDS and not line.rstrip("\"'”»)").endswith((".", "!", "؟", "?", "…"))
+
+
+# --------------------------------------------------------------------------------------------
+# Articles and the corpus
+
+
+@dataclass
+class Article:
+    """One cleaned, segmented article and everything known about where its text came from."""
+
+    id: str
+    text: str
+    path: str | None = None
+    encoding: str = "utf-8"
+    title: str | None = None
+    outlet: str | None = None
+    outlet_source: str | None = None
+    date: str | None = None
+    date_source: str | None = None
+    latest_date_mentioned: str | None = None
+    removed: list[Removal] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    duplicate_of: str | None = None
+
+    @property
+    def body(self) -> list[Sentence]:
+        """The full sentences (no headings, titles or fragments)."""
+        return [s for s in self.sentences if s.kind == SENTENCE]
+
+    @property
+    def n_words(self) -> int:
+        return sum(s.n_words for s in self.sentences)
+
+
+def make_article(article_id: str, text: str, *, path: str | None = None, encoding: str = "utf-8",
+                 lang: Language | None = None) -> Article:
+    """Clean, segment and describe one decoded text (the in-memory entry point of the stage)."""
+    lang = lang or get_language("ar")
+    kept, removed = clean(text)
+    removed_lines = [r.text for r in removed]
+    kept_lines = [text[a:b] for a, b in kept]
+    title_block = 0 if len(kept) > 1 and _is_headline(kept_lines[0]) else None
+    article = Article(id=article_id, text=text, path=path, encoding=encoding, removed=removed)
+    article.sentences = segment(text, kept, article_id, lang, title_block=title_block)
+    if title_block is not None:
+        article.title = kept_lines[0]
+    article.outlet, evidence = _detect_outlet(removed_lines + kept_lines)
+    article.outlet_source = f"text: {evidence}" if evidence else None
+    dateline = next((r.text for r in removed if r.rule == "dateline"), None)
+    if dateline:
+        article.date, article.date_source = parse_date(dateline), "text: dateline"
+    article.latest_date_mentioned = _latest_mention(kept_lines)
+    return article
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """How much two articles share, measured on word 5-gram shingles of normalised text.
+
+    ``a_in_b`` is the share of ``a``'s shingles also found in ``b`` (containment).
+    """
+
+    a: str
+    b: str
+    a_in_b: float
+    b_in_a: float
+    jaccard: float
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not loaded, and why."""
+
+    path: str
+    reason: str
+
+
+#: ``a`` is reported as a near-duplicate of ``b`` when this share of ``a`` is contained in ``b``.
+DUPLICATE_CONTAINMENT = 0.8
+_SHINGLE = 5
+
+
+def _shingles(article: Article, lang: Language) -> set[tuple[str, ...]]:
+    tokens = [t for s in article.sentences for t in lang.tokenize(s.text)]
+    if len(tokens) < _SHINGLE:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + _SHINGLE]) for i in range(len(tokens) - _SHINGLE + 1)}
+
+
+def overlaps(articles: Sequence[Article], lang: Language | None = None) -> list[Overlap]:
+    """Containment and Jaccard overlap for every pair of articles, in id order."""
+    lang = lang or get_language("ar")
+    sh = {a.id: _shingles(a, lang) for a in articles}
+    out = []
+    for i, x in enumerate(articles):
+        for y in articles[i + 1 :]:
+            sx, sy = sh[x.id], sh[y.id]
+            common = len(sx & sy)
+            union = len(sx | sy)
+            out.append(
+                Overlap(
+                    x.id,
+                    y.id,
+                    common / len(sx) if sx else 0.0,
+                    common / len(sy) if sy else 0.0,
+                    common / union if union else 0.0,
+                )
+            )
+    return out
+
+
+def _mark_duplicates(articles: Sequence[Article], pairs: Sequence[Overlap]) -> None:
+    """Set ``duplicate_of`` on near-copies: the copy is the article more contained in the other
+    (for identical texts, the later id), and chains lead to the canonical article."""
+    parent: dict[str, str] = {}
+    for p in pairs:  # pairs come in id order, so p.a < p.b
+        if max(p.a_in_b, p.b_in_a) < DUPLICATE_CONTAINMENT:
+            continue
+        copy, original = (p.a, p.b) if p.a_in_b > p.b_in_a else (p.b, p.a)
+        parent.setdefault(copy, original)
+    for a in articles:
+        root, hops = a.id, 0
+        while root in parent and hops < len(articles):
+            root, hops = parent[root], hops + 1
+        a.duplicate_of = root if root != a.id else None
+
+
+@dataclass
+class Corpus:
+    """The loaded articles, the files that were skipped, and pairwise overlaps."""
+
+    articles: list[Article]
+    overlaps: list[Overlap] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    folder: str | None = None
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for a in self.articles for s in a.sentences]
+
+    def article(self, article_id: str) -> Article:
+        return next(a for a in self.articles if a.id == article_id)
+
+    def story(self, article_id: str) -> str:
+        """The canonical article a (near-)duplicate counts as; itself for an original."""
+        return self.article(article_id).duplicate_of or article_id
+
+    @classmethod
+    def from_articles(cls, articles: Sequence[Article], lang: Language | None = None, **kwargs) -> Corpus:
+        """Build a corpus from articles in memory, measuring overlaps and marking duplicates."""
+        articles = sorted(articles, key=lambda a: a.id)
+        pairs = overlaps(articles, lang)
+        _mark_duplicates(articles, pairs)
+        return cls(list(articles), pairs, **kwargs)
+
+
+def _read_metadata(path: Path) -> dict[str, dict[str, str]]:
+    """Read an optional ``metadata.csv`` (columns ``id`` plus any of ``outlet, date, title``)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{path}: cannot read the metadata file ({exc})") from None
+    if rows and "id" not in rows[0]:
+        raise InputError(f"{path}: the metadata file needs an 'id' column")
+    return {row["id"].strip(): {k: (v or "").strip() for k, v in row.items() if k} for row in rows}
+
+
+def _apply_metadata(article: Article, row: dict[str, str], source: str) -> None:
+    for key in ("outlet", "date"):
+        if row.get(key):
+            setattr(article, key, row[key])
+            setattr(article, f"{key}_source", source)
+    if row.get("title"):
+        article.title = row["title"]
+
+
+def load_corpus(
+    folder: str | Path,
+    *,
+    language: str = "ar",
+    max_bytes: int = MAX_BYTES,
+    strict: bool = False,
+) -> Corpus:
+    """Load every ``.txt`` file of ``folder`` (sorted by name) into a :class:`Corpus`.
+
+    A file that cannot be used (empty, binary, undecodable, too large, not Arabic) is skipped
+    and listed in ``Corpus.skipped``; with ``strict=True`` it is an error instead. An optional
+    ``metadata.csv`` in the folder supplies outlet, date or title the text does not carry.
+
+    Raises:
+        InputError: the folder is missing or holds no usable article.
+    """
+    lang = get_language(language)
+    root = Path(folder)
+    if not root.exists():
+        raise InputError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder (give the folder that holds the .txt articles)")
+    try:
+        paths = sorted(p for p in root.iterdir() if p.suffix.lower() == ".txt" and not p.name.startswith("."))
+    except PermissionError:
+        raise InputError(f"{root}: cannot list the folder (permission denied)") from None
+    if not paths:
+        raise InputError(f"{root}: no .txt articles in the folder")
+    meta_path = root / METADATA_FILE
+    metadata = _read_metadata(meta_path) if meta_path.is_file() else {}
+
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    for path in paths:
+        try:
+            text, encoding = read_text(path, max_bytes=max_bytes)
+            ratio = lang.script_ratio(text)
+            if ratio < MIN_ARABIC_RATIO:
+                raise InputError(f"{path}: not {lang.name} text ({ratio:.0%} of its letters are {lang.name})")
+            article = make_article(path.stem, text, path=str(path), encoding=encoding, lang=lang)
+            if not article.sentences:
+                raise InputError(f"{path}: nothing left after removing boilerplate")
+        except InputError as exc:
+            if strict:
+                raise
+            skipped.append(Skipped(str(path), str(exc)))
+            continue
+        if path.stem in metadata:
+            _apply_metadata(article, metadata[path.stem], f"metadata: {METADATA_FILE}")
+        articles.append(article)
+    if not articles:
+        reasons = "; ".join(s.reason for s in skipped)
+        raise InputError(f"{root}: no usable article ({reasons})")
+    return Corpus.from_articles(articles, lang, skipped=skipped, folder=str(root))
