@@ -27,7 +27,7 @@ import numpy as np
 
 from .cluster import Cluster
 from .corpus import Article, Corpus
-from .salience import SalienceModel, salience_features
+from .salience import SalienceModel, centrality, salience_features
 from .segment import SENTENCE, Sentence
 
 __all__ = [
@@ -171,6 +171,55 @@ def _within_budget(chosen: Sequence[Selected], budget: Budget) -> list[Selected]
     return out
 
 
+def _give_each_period_its_news(
+    kept: list[Selected],
+    reps: Sequence[Selected],
+    clusters: Sequence[Cluster],
+    sentences: Sequence[Sentence],
+    vectors: np.ndarray,
+    period_of: dict[str, str],
+    index_of: dict[int, int],
+    budget: Budget,
+) -> list[Selected]:
+    """Make sure every period says something only it reports, when it has such a sentence.
+
+    For each period without a kept sentence from a cluster exclusive to it, the exclusive
+    candidate that is most novel (distance from everything other periods say) times most
+    typical of the period (centrality among all its sentences) replaces the lowest-scored
+    sentence of a period that keeps more than one.
+    """
+    if len(set(period_of.values())) < 2 or len(kept) < 2:
+        return kept
+    articles_of = {c.id: c.articles for c in clusters}
+
+    def exclusive(r: Selected) -> bool:
+        return {period_of[a] for a in articles_of[r.cluster]} == {r.period}
+
+    kept = list(kept)
+    for period in sorted({r.period for r in reps}):
+        if any(r.period == period and exclusive(r) for r in kept):
+            continue
+        news = [r for r in reps if r.period == period and exclusive(r) and r not in kept]
+        others = [i for i, s in enumerate(sentences) if period_of[s.article] != period]
+        if not news or not others:
+            continue
+
+        idx = [index_of[id(r.sentence)] for r in news]
+        novelty = 1.0 - np.max(vectors[idx] @ vectors[others].T, axis=1)
+        own = [i for i, s in enumerate(sentences) if period_of[s.article] == period]
+        typical = (centrality(vectors[own] @ vectors[own].T) * len(own))[[own.index(i) for i in idx]]
+        best = news[int(np.argmax(novelty * typical))]
+        crowded = [r for r in kept if sum(k.period == r.period for k in kept) > 1]
+        if not crowded:
+            continue
+        kept[kept.index(min(crowded, key=lambda r: r.score))] = best
+    if budget.words is not None:
+        while len(kept) > 1 and sum(r.sentence.n_words for r in kept) > budget.words:
+            crowded = [r for r in kept if sum(k.period == r.period for k in kept) > 1] or kept
+            kept.remove(min(crowded, key=lambda r: r.score))
+    return kept
+
+
 def select_sentences(
     corpus: Corpus,
     sentences: Sequence[Sentence],
@@ -222,18 +271,7 @@ def select_sentences(
 
     chosen = [reps[i] for i in picked]
     kept = _within_budget(chosen, budget)
-    # Every period keeps a voice: swap in the best sentence of a missing period for the lowest
-    # scored sentence of a period that has more than one.
-    for period in sorted({r.period for r in reps}):
-        if any(r.period == period for r in kept) or len(kept) < 2:
-            continue
-        best_missing = next((r for r in chosen if r.period == period), None)
-        crowded = [r for r in kept if sum(k.period == r.period for k in kept) > 1]
-        if best_missing is None or not crowded:
-            continue
-        kept[kept.index(min(crowded, key=lambda r: r.score))] = best_missing
-        if budget.words is not None:
-            kept = _within_budget(sorted(kept, key=lambda r: -r.score), budget)
+    kept = _give_each_period_its_news(kept, reps, clusters, sentences, vectors, period_of, index_of, budget)
     return sorted(kept, key=lambda r: (date_of[r.sentence.article], r.sentence.article, r.sentence.index))
 
 

@@ -1,0 +1,92 @@
+"""The whole pipeline in one call: corpus → sentences → embeddings → clusters → summary →
+translation. Notebooks and the command line both go through :func:`summarize_folder` or
+:func:`summarize_corpus`, so they always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .cluster import Cluster, ContentClusterer, describe_clusters
+from .corpus import MAX_BYTES, Corpus, load_corpus
+from .embed import get_embedder
+from .segment import HEADING, TITLE, Sentence
+from .select import Budget, Selected, periods, select_sentences
+from .translate import Translation, get_translator
+
+__all__ = ["Options", "Result", "summarize_folder", "summarize_corpus", "clustered_sentences"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every choice a run makes; recorded whole in ``summary.json``."""
+
+    embedder: str = "use"
+    translator: str = "reference"
+    cluster_method: str = "agglomerative"
+    threshold: float = 0.5
+    sentences: int | None = 6
+    words: int | None = None
+    language: str = "ar"
+    max_bytes: int = MAX_BYTES
+    strict: bool = False
+    cache: bool = True
+    seed: int = 0
+
+    def budget(self) -> Budget:
+        return Budget(sentences=None, words=self.words) if self.words else Budget(sentences=self.sentences)
+
+
+@dataclass
+class Result:
+    """Everything a run produced, for reports, charts and notebooks."""
+
+    corpus: Corpus
+    options: Options
+    sentences: list[Sentence]
+    vectors: np.ndarray
+    labels: np.ndarray
+    clusters: list[Cluster]
+    summary: list[Selected]
+    translations: list[Translation]
+    embedder: str
+    translator: str
+    periods: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def n_stories(self) -> int:
+        return len({self.corpus.story(a.id) for a in self.corpus.articles})
+
+    def config(self) -> dict:
+        return {**asdict(self.options), "embedder_backend": self.embedder, "translator_backend": self.translator,
+                "talkhis_version": __version__}
+
+
+def clustered_sentences(corpus: Corpus) -> list[Sentence]:
+    """The segments that carry content: every sentence and fragment, no headings or titles."""
+    return [s for s in corpus.sentences if s.kind not in (HEADING, TITLE)]
+
+
+def summarize_corpus(corpus: Corpus, options: Options = Options()) -> Result:
+    """Embed, cluster, select and translate for an already loaded corpus."""
+    sentences = clustered_sentences(corpus)
+    embedder = get_embedder(options.embedder, cache=options.cache)
+    vectors = embedder.encode([s.text for s in sentences])
+    clusterer = ContentClusterer(options.cluster_method, threshold=options.threshold, random_state=options.seed)
+    labels = clusterer.fit_predict(vectors)
+    clusters = describe_clusters(labels, vectors, sentences, corpus)
+    summary = select_sentences(corpus, sentences, vectors, clusters, options.budget())
+    translator = get_translator(options.translator)
+    translations = translator.translate([s.sentence.text for s in summary])
+    return Result(corpus, options, sentences, vectors, labels, clusters, summary, translations,
+                  embedder.name, translator.name, periods(corpus.articles))
+
+
+def summarize_folder(folder: str | Path, options: Options = Options()) -> Result:
+    """Load the ``.txt`` articles of ``folder`` and summarise them (see :func:`summarize_corpus`)."""
+    corpus = load_corpus(folder, language=options.language, max_bytes=options.max_bytes, strict=options.strict)
+    return summarize_corpus(corpus, options)
