@@ -1,0 +1,135 @@
+"""The ``talkhis`` command line: ``talkhis summarize`` and ``talkhis evaluate``.
+
+Every error a user can cause (a :class:`~talkhis.errors.TalkhisError`) is printed as one line
+on standard error with a non-zero exit status; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import TalkhisError
+
+__all__ = ["main", "build_parser"]
+
+EXIT_ERROR = 2
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {n}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for both sub-commands."""
+    from .cluster import METHODS
+    from .corpus import MAX_BYTES
+    from .embed import available_embedders
+    from .translate import available_translators
+
+    parser = argparse.ArgumentParser(prog="talkhis", description="Extractive Arabic multi-document summaries with sources, translations and coverage charts.")
+    parser.add_argument("--version", action="version", version=f"talkhis {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("summarize", help="summarise a folder of Arabic .txt articles")
+    s.add_argument("folder", help="folder holding the articles (.txt; UTF-8, UTF-16 or Windows-1256)")
+    s.add_argument("--out", default="outputs", help="output folder (replaced whole; default: outputs)")
+    size = s.add_mutually_exclusive_group()
+    size.add_argument("--sentences", type=_positive, help="summary length in sentences (default 6)")
+    size.add_argument("--words", type=_positive, help="summary length in words")
+    s.add_argument("--embedder", default="use", help=f"embedding backend: {', '.join(available_embedders())} (model backends as NAME:<model-or-path>)")
+    s.add_argument("--translator", default="reference", help=f"translation backend: {', '.join(available_translators())} (chain with '+')")
+    s.add_argument("--cluster", default="agglomerative", choices=METHODS, help="clustering method")
+    s.add_argument("--threshold", type=float, default=0.5, help="cosine distance at which clusters stop merging (default 0.5)")
+    s.add_argument("--max-mb", type=float, default=MAX_BYTES / 1e6, help=f"largest article accepted, in MB (default {MAX_BYTES / 1e6:g})")
+    s.add_argument("--strict", action="store_true", help="stop at the first unusable file instead of skipping it")
+    s.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    s.add_argument("--seed", type=int, default=0, help="random seed (nearest-neighbour search on large inputs)")
+    s.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+
+    e = sub.add_parser("evaluate", help="score summarisers against human summaries (EASC-format JSONL)")
+    e.add_argument("file", help="JSONL file of {id, article, references[, title]} records")
+    e.add_argument("--out", default="evaluation", help="output folder (default: evaluation)")
+    e.add_argument("--systems", default="talkhis,lead,lexrank,textrank,centroid,random", help="comma-separated systems to compare")
+    e.add_argument("--embedder", default="use", help="embedding backend used by talkhis and centroid")
+    e.add_argument("--cv", type=int, default=0, help="score talkhis with K-fold cross-validation of its salience model (0: use the shipped model)")
+    e.add_argument("--seed", type=int, default=0, help="seed of the random baseline and the bootstrap")
+    return parser
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    from .pipeline import Options, summarize_folder
+    from .report import write_outputs
+
+    options = Options(
+        embedder=args.embedder,
+        translator=args.translator,
+        cluster_method=args.cluster,
+        threshold=args.threshold,
+        sentences=args.sentences if args.sentences or args.words else 6,
+        words=args.words,
+        max_bytes=int(args.max_mb * 1e6),
+        strict=args.strict,
+        cache=not args.no_cache,
+        seed=args.seed,
+    )
+    result = summarize_folder(args.folder, options)
+    for skipped in result.corpus.skipped:
+        print(f"talkhis: warning: skipped {skipped.reason}", file=sys.stderr)
+    if not result.summary:
+        raise TalkhisError(f"{args.folder}: no sentence long enough to summarise")
+    out = write_outputs(result, args.out)
+    if args.quiet:
+        return 0
+    stories = result.n_stories
+    copies = [a.id for a in result.corpus.articles if a.duplicate_of]
+    print(f"{len(result.corpus.articles)} articles ({stories} distinct stories"
+          + (f"; {', '.join(copies)} counted as copies" if copies else "") + ")")
+    if stories == 1:
+        print("note: only one story, so the summary shows what it says, not what several sources share")
+    for n, (item, t) in enumerate(zip(result.summary, result.translations), start=1):
+        english = t.text if t.ok else f"[untranslated: {t.note}]"
+        print(f"\n{n}. [{item.period}] {item.sentence.text}\n   {english}\n   sources: "
+              + ", ".join(f"{s.article}#{s.index}" for s in item.sources))
+    print(f"\nwrote {out}/: summary.json, summary.md, report.html and {len(list(out.glob('*.png')))} charts")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate_file, format_table
+
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    result = evaluate_file(args.file, args.out, systems=systems, embedder=args.embedder, seed=args.seed,
+                           cv_folds=args.cv)
+    print(format_table(result))
+    print(f"\nwrote {args.out}/: summaries.jsonl, scores.json, scores.md")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    # Models are only ever read from disk: never let a library reach for a model hub.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    args = build_parser().parse_args(argv)
+    try:
+        return _summarize(args) if args.command == "summarize" else _evaluate(args)
+    except TalkhisError as exc:
+        print(f"talkhis: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("talkhis: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
