@@ -131,7 +131,7 @@ class CharTfidfEmbedder:
 
 def _require_models_extra(module: str) -> None:
     raise MissingDependency(
-        f"this backend needs the '{module}' library: pip install 'talkhis[models]' "
+        f"this backend needs {module}: pip install 'talkhis[models]' "
         "(with torch==2.13.0 for the CPU build, see README)"
     )
 
@@ -160,16 +160,17 @@ class SentenceTransformerEmbedder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            _require_models_extra("sentence-transformers")
+            _require_models_extra("sentence-transformers and torch")
         self.name = f"sentence-transformers:{arg}"
         try:
             self._model = SentenceTransformer(model, device=device or "cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
-            raise ModelNotFound(f"{arg}: cannot load a sentence-transformers model ({_first_line(exc)})") from None
+            raise ModelNotFound(f"{arg}: cannot load a sentence-transformers model ({_why(arg, exc)})") from None
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         if not sentences:
-            return np.zeros((0, self._model.get_sentence_embedding_dimension()), dtype=np.float32)
+            dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+            return np.zeros((0, dim()), dtype=np.float32)
         vectors = self._model.encode(
             list(sentences),
             batch_size=BATCH_SIZE,
@@ -191,7 +192,7 @@ class TransformersEmbedder:
             import torch
             from transformers import AutoModel, AutoTokenizer
         except ImportError:
-            _require_models_extra("transformers")
+            _require_models_extra("transformers and torch")
         self.name = f"transformers:{arg}"
         self._torch = torch
         self.max_length = max_length
@@ -199,7 +200,7 @@ class TransformersEmbedder:
             self._tokenizer = AutoTokenizer.from_pretrained(model, local_files_only=True)
             self._model = AutoModel.from_pretrained(model, local_files_only=True).to(device or "cpu").eval()
         except (OSError, ValueError) as exc:
-            raise ModelNotFound(f"{arg}: cannot load a transformers model ({_first_line(exc)})") from None
+            raise ModelNotFound(f"{arg}: cannot load a transformers model ({_why(arg, exc)})") from None
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         torch = self._torch
@@ -222,7 +223,10 @@ class TransformersEmbedder:
         return _normalise_rows(np.vstack(parts))
 
 
-def _first_line(exc: BaseException) -> str:
+def _why(arg: str, exc: BaseException) -> str:
+    """Why a model did not load, in words that fit an offline tool."""
+    if not Path(arg).expanduser().exists():
+        return "not a local folder and not in the local Hugging Face cache; talkhis never downloads models"
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 

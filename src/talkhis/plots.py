@@ -1,8 +1,9 @@
 """Charts of topic coverage. Each function returns a matplotlib Figure and never calls ``show()``.
 
-Every piece of Arabic text passes through :func:`shape`, which joins the letters
-(arabic-reshaper) and lays them out right to left (python-bidi), and is drawn with Noto Sans
-Arabic, a font installed with talkhis (``fontpkg-noto-sans-arabic``).
+Every piece of Arabic text passes through :func:`shape`, so that it is drawn with joined
+letters, right to left: matplotlib 3.11 and later do this themselves; for older versions
+:func:`shape` joins the letters (arabic-reshaper) and reorders them (python-bidi). Arabic is
+drawn with Noto Sans Arabic, a font installed with talkhis (``fontpkg-noto-sans-arabic``).
 """
 
 from __future__ import annotations
@@ -35,9 +36,21 @@ __all__ = [
 TOP_CLUSTERS = 12
 
 
+@cache
+def _native_layout() -> bool:
+    """True when matplotlib shapes and orders complex scripts itself (3.11 and later)."""
+    import matplotlib as mpl
+
+    return "text.language" in mpl.rcParams
+
+
 def shape(text: str) -> str:
-    """Shape Arabic letters and reorder for display, so matplotlib draws them correctly."""
-    if arabic_ratio(text) == 0:
+    """Prepare Arabic text for matplotlib: joined letters, right-to-left.
+
+    Recent matplotlib lays out Arabic itself, and shaping twice reverses it, so the text is then
+    left as it is; older versions get it shaped (arabic-reshaper) and reordered (python-bidi).
+    """
+    if arabic_ratio(text) == 0 or _native_layout():
         return text
     import arabic_reshaper
     from bidi import get_display
