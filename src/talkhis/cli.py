@@ -29,6 +29,23 @@ def _positive(value: str) -> int:
     return n
 
 
+def _number_in(low: float, high: float, *, low_open: bool = False):
+    """An argparse type: a number in ``[low, high]`` (``(low, high]`` with ``low_open``)."""
+
+    def parse(value: str) -> float:
+        try:
+            x = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+        if not (low < x <= high if low_open else low <= x <= high):
+            raise argparse.ArgumentTypeError(
+                f"expected a number {'greater than' if low_open else 'from'} {low:g} {'and at most' if low_open else 'to'} {high:g}, got {value}"
+            )
+        return x
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for both sub-commands."""
     from .cluster import METHODS
@@ -49,8 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--embedder", default="use", help=f"embedding backend: {', '.join(available_embedders())} (model backends as NAME:<model-or-path>)")
     s.add_argument("--translator", default="reference", help=f"translation backend: {', '.join(available_translators())} (chain with '+')")
     s.add_argument("--cluster", default="agglomerative", choices=METHODS, help="clustering method")
-    s.add_argument("--threshold", type=float, default=0.5, help="cosine distance at which clusters stop merging (default 0.5)")
-    s.add_argument("--max-mb", type=float, default=MAX_BYTES / 1e6, help=f"largest article accepted, in MB (default {MAX_BYTES / 1e6:g})")
+    s.add_argument("--threshold", type=_number_in(0, 2), default=0.5, help="cosine distance at which clusters stop merging (default 0.5)")
+    s.add_argument("--max-mb", type=_number_in(0, 1e6, low_open=True), default=MAX_BYTES / 1e6, help=f"largest article accepted, in MB (default {MAX_BYTES / 1e6:g})")
     s.add_argument("--strict", action="store_true", help="stop at the first unusable file instead of skipping it")
     s.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     s.add_argument("--seed", type=int, default=0, help="random seed (nearest-neighbour search on large inputs)")

@@ -4,8 +4,9 @@
 no work in ``__init__``) so notebooks can swap algorithms:
 
 * ``agglomerative`` (default): average-linkage clustering cut at a cosine-distance threshold.
-  Up to ``exact_limit`` sentences it uses every pairwise distance; above that it restricts
-  merges to a nearest-neighbour graph built with pynndescent, which keeps time and memory close
+  Up to ``exact_limit`` sentences it uses every pairwise distance; above that it clusters each
+  connected part of a nearest-neighbour graph built with pynndescent on its own (parts larger
+  than ``exact_limit`` with merges restricted to the graph), which keeps time and memory close
   to linear in the number of sentences.
 * ``hdbscan``: density-based clusters (scikit-learn's HDBSCAN); points it calls noise become
   clusters of their own, so every sentence belongs somewhere.
@@ -100,13 +101,19 @@ class ContentClusterer:
             raise UnknownBackend(f"unknown clustering method {self.method!r}; choose one of {', '.join(METHODS)}")
         x = np.asarray(x, dtype=np.float32)
         n = x.shape[0]
-        if n < 2:
-            labels = np.zeros(n, dtype=np.int64)
+        # Identical rows (the sentences of a copied article) are clustered as one point, so a
+        # copy cannot shift the average linkage and change the clusters of what it copies.
+        _, first, inverse = np.unique(x, axis=0, return_index=True, return_inverse=True)
+        order = np.argsort(first)  # distinct rows in order of first appearance
+        unique = x[first[order]]
+        if len(unique) < 2:
+            labels = np.zeros(len(unique), dtype=np.int64)
         elif self.method == "agglomerative":
-            labels = self._agglomerative(x)
+            labels = self._agglomerative(unique)
         else:
-            labels = self._hdbscan(x)
-        self.labels_ = _renumber(np.asarray(labels, dtype=np.int64))
+            labels = self._hdbscan(unique)
+        labels = _renumber(np.asarray(labels, dtype=np.int64))  # noise gets its ids before copies share them
+        self.labels_ = _renumber(labels[np.argsort(order)[np.ravel(inverse)]])
         self.n_clusters_ = int(self.labels_.max()) + 1 if n else 0
         return self
 
@@ -114,11 +121,30 @@ class ContentClusterer:
         return self.fit(x).labels_
 
     def _agglomerative(self, x: np.ndarray) -> np.ndarray:
+        if x.shape[0] <= self.exact_limit:
+            return self._average_linkage(x)
+        from scipy.sparse.csgraph import connected_components
+
+        graph = knn_graph(x, self.n_neighbors, self.random_state)
+        # Each connected part of the graph is clustered on its own (exactly, when small enough):
+        # scikit-learn would join the parts by their single closest pair and take that one
+        # distance as their average, merging groups that are far apart on average.
+        n_parts, part = connected_components(graph, directed=False)
+        labels = np.empty(x.shape[0], dtype=np.int64)
+        offset = 0
+        for p in range(n_parts):
+            idx = np.flatnonzero(part == p)
+            if len(idx) == 1:
+                sub = np.zeros(1, dtype=np.int64)
+            else:
+                sub = self._average_linkage(x[idx], graph[idx][:, idx] if len(idx) > self.exact_limit else None)
+            labels[idx] = sub + offset
+            offset += int(sub.max()) + 1
+        return labels
+
+    def _average_linkage(self, x: np.ndarray, connectivity=None) -> np.ndarray:
         from sklearn.cluster import AgglomerativeClustering
 
-        connectivity = None
-        if x.shape[0] > self.exact_limit:
-            connectivity = knn_graph(x, self.n_neighbors, self.random_state)
         model = AgglomerativeClustering(
             n_clusters=None,
             distance_threshold=self.threshold,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,10 +108,14 @@ def _looks_binary(text: str) -> bool:
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, str]:
     """Read and decode one file without ever writing to it; see :func:`decode_bytes`."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{path}: not a regular file (a device, pipe or socket)")
+        if info.st_size > max_bytes:
             raise InputError(
-                f"{path}: {size / 1e6:.1f} MB is over the limit of {max_bytes / 1e6:.1f} MB per article"
+                f"{path}: {info.st_size / 1e6:.1f} MB is over the limit of {max_bytes / 1e6:.1f} MB per article"
             )
         with path.open("rb") as handle:
             data = handle.read()

@@ -75,7 +75,11 @@ def summarize_corpus(corpus: Corpus, options: Options = Options()) -> Result:
     """Embed, cluster, select and translate for an already loaded corpus."""
     sentences = clustered_sentences(corpus)
     embedder = get_embedder(options.embedder, cache=options.cache)
-    vectors = embedder.encode([s.text for s in sentences])
+    # Each distinct text is embedded once, so the sentences of a copied article get exactly the
+    # vectors of the sentences they copy (and TF-IDF weights are not skewed by the copy).
+    texts = list(dict.fromkeys(s.text for s in sentences))
+    row = {t: i for i, t in enumerate(texts)}
+    vectors = embedder.encode(texts)[[row[s.text] for s in sentences]]
     clusterer = ContentClusterer(options.cluster_method, threshold=options.threshold, random_state=options.seed)
     labels = clusterer.fit_predict(vectors)
     clusters = describe_clusters(labels, vectors, sentences, corpus)

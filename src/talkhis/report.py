@@ -38,7 +38,10 @@ def atomic_output_dir(out: str | Path) -> Iterator[Path]:
         raise InputError(f"{target}: exists and is not a folder")
     if target.is_dir() and any(p.is_dir() for p in target.iterdir()):
         raise InputError(f"{target}: holds sub-folders; choose an empty or new output folder")
-    parent = target.resolve().parent
+    target = target.resolve()  # '.' and '..' have no name to give the temporary folders
+    if target == Path.cwd().resolve():
+        raise InputError(f"{out}: is the current folder; choose another output folder (it is replaced whole)")
+    parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
@@ -49,7 +52,11 @@ def atomic_output_dir(out: str | Path) -> Iterator[Path]:
         os.chmod(tmp, 0o755)
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
-            os.replace(target, old / target.name)
+            try:
+                os.replace(target, old / target.name)
+            except OSError as exc:
+                shutil.rmtree(old, ignore_errors=True)
+                raise InputError(f"{out}: cannot replace the output folder ({exc.strerror or exc})") from None
             os.replace(tmp, target)
             shutil.rmtree(old, ignore_errors=True)
         else:
@@ -235,7 +242,14 @@ def report_html(result: Result, charts: dict[str, bytes], data: dict | None = No
 
 def write_outputs(result: Result, out: str | Path) -> Path:
     """Write ``summary.json``, ``summary.md``, ``report.html`` and one PNG per chart into
-    ``out``, whole or not at all."""
+    ``out``, whole or not at all.
+
+    Raises:
+        InputError: ``out`` is the folder the articles were read from (it would be replaced),
+            a file, the current folder, or a folder holding sub-folders.
+    """
+    if result.corpus.folder and Path(out).resolve() == Path(result.corpus.folder).resolve():
+        raise InputError(f"{out}: is the input folder; choose another output folder (it is replaced whole)")
     data = summary_dict(result)
     charts = render_charts(result)
     with atomic_output_dir(out) as tmp:

