@@ -23,10 +23,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="?", default=str(ROOT.parent / "shared" / "eval" / "easc-dev.jsonl"))
     parser.add_argument("--out", default=str(ROOT / "src" / "talkhis" / "data" / "salience.json"))
-    parser.add_argument("--embedder", default="use", help="embedding backend (default: use)")
     args = parser.parse_args()
     records = read_records(args.data)
-    model = train_salience(records, args.embedder,
+    model = train_salience(records,
                            note=f"fitted on the {len(records)} articles of {Path(args.data).name} "
                                 "(EASC, El-Haj, Kruschwitz & Fox 2010, CC-BY-4.0)")
     Path(args.out).write_text(model.to_json() + "\n", encoding="utf-8")

@@ -77,9 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("file", help="JSONL file of {id, article, references[, title]} records")
     e.add_argument("--out", default="evaluation", help="output folder (default: evaluation)")
     e.add_argument("--systems", default="talkhis,lead,lexrank,textrank,centroid,random", help="comma-separated systems to compare")
-    e.add_argument("--embedder", default="use", help="embedding backend used by talkhis and centroid")
+    e.add_argument("--embedder", default="use", help="embedding backend (talkhis uses it to drop near-copies)")
     e.add_argument("--cv", type=int, default=0, help="score talkhis with K-fold cross-validation of its salience model (0: use the shipped model)")
-    e.add_argument("--seed", type=int, default=0, help="seed of the random baseline and the bootstrap")
+    e.add_argument("--seed", type=int, default=0, help="seed of the random baseline, the bootstrap and the cross-validation folds")
     return parser
 
 

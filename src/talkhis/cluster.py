@@ -242,9 +242,12 @@ def describe_clusters(
     for (label, members), top in zip(by_label.items(), terms):
         v = vectors[members]
         sim = v @ v.T
+        sim = (sim + sim.T) / 2  # exactly symmetric, so the two members of a pair tie exactly
         n = len(members)
         mean_sim = (sim.sum(axis=1) - 1.0) / (n - 1) if n > 1 else np.ones(1)
-        best = members[int(np.argmax(mean_sim))]
+        # Rounded so that float noise (~1e-7 between batchings of the encoder) cannot break a
+        # tie; the earliest sentence wins a tie.
+        best = members[int(np.argmax(np.round(mean_sim, 6)))]
         cohesion = float((sim.sum() - n) / (n * (n - 1))) if n > 1 else 1.0
         clusters.append(
             Cluster(

@@ -506,21 +506,20 @@ def salience_targets(article: Article, references: Sequence[str]) -> np.ndarray:
     return np.asarray(out)
 
 
-def _training_data(records: Sequence[Record], embedder: Embedder) -> tuple[np.ndarray, np.ndarray]:
+def _training_data(records: Sequence[Record]) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
     for rec in records:
         doc = article_segments(rec.article, rec.title, rec.id)
-        _, features = article_features(doc, embedder.encode([s.text for s in doc.sentences]))
+        _, features = article_features(doc)
         xs.append(features)
         ys.append(salience_targets(doc, rec.references))
     return np.vstack(xs), np.concatenate(ys)
 
 
-def train_salience(records: Sequence[Record], embedder: str | Embedder = "use", *, C: float = 1.0,
-                   note: str | None = None) -> SalienceModel:
+def train_salience(records: Sequence[Record], *, C: float = 1.0, note: str | None = None) -> SalienceModel:
     """Fit the talkhis salience model on human summaries: every body segment of every record,
     with the share of its references that include it as target (see :func:`fit_salience`)."""
-    x, y = _training_data(records, _embedder(embedder))
+    x, y = _training_data(records)
     note = note or f"fitted on {len(records)} articles ({len(y)} segments)"
     return fit_salience(x, y, C=C, note=note)
 
@@ -656,7 +655,7 @@ def evaluate_records(
             out: list[list[str]] = [[] for _ in records]
             for test in _folds(len(records), cv_folds, seed):
                 held_out = set(test.tolist())
-                fold_model = train_salience([r for i, r in enumerate(records) if i not in held_out], emb)
+                fold_model = train_salience([r for i, r in enumerate(records) if i not in held_out])
                 system = TalkhisSystem(emb, fold_model)
                 for i in test:
                     out[i] = system(records[i].article, records[i].title, budgets[i])
@@ -745,7 +744,7 @@ def format_table(result: EvalResult) -> str:
         rows = [[s, *(_interval(*result.difference("talkhis", s, m), signed=True) for m in METRICS)] for s in others]
         parts += [markdown_table(["talkhis minus", *header], rows),
                   f"Paired by article; an interval that excludes 0 is a difference at the {pct} level."]
-    return "\n".join(parts)
+    return "\n\n".join(part.rstrip("\n") for part in parts)
 
 
 def summaries_table(record: Record, systems: Sequence[str] = ("lead", "talkhis", "lexrank"), *, reference: int = 0,

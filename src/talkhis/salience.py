@@ -85,13 +85,9 @@ def _bucket_name(first: int, last: int | None) -> str:
 FEATURES = tuple(_bucket_name(a, b) for a, b in POSITION_BUCKETS)
 
 
-def salience_features(sentences: Sequence[Sentence], vectors: np.ndarray | None = None,
-                      title_vector: np.ndarray | None = None) -> np.ndarray:
-    """Features of the body segments of *one* article, in reading order (see :data:`FEATURES`).
-
-    ``vectors`` and ``title_vector`` are part of the interface so that callers need not change
-    with the feature set; the current features do not use them (see the module docstring).
-    """
+def salience_features(sentences: Sequence[Sentence]) -> np.ndarray:
+    """Features of the body segments of *one* article, in reading order (see :data:`FEATURES`):
+    a one-hot position bucket."""
     rows = np.zeros((len(sentences), len(FEATURES)))
     for i in range(len(sentences)):
         bucket = next(k for k, (a, b) in enumerate(POSITION_BUCKETS) if a <= i and (b is None or i <= b))
@@ -99,18 +95,14 @@ def salience_features(sentences: Sequence[Sentence], vectors: np.ndarray | None 
     return rows
 
 
-def article_features(article: Article, vectors: np.ndarray) -> tuple[list[int], np.ndarray]:
+def article_features(article: Article) -> tuple[list[int], np.ndarray]:
     """The body segments of ``article`` (every segment that is not its title) and their features.
 
-    ``vectors`` holds one row per segment of ``article.sentences``. Ranking and training both
-    go through this function, so they always describe segments the same way.
+    Ranking and training both go through this function, so they always describe segments the
+    same way.
     """
-    segs = article.sentences
-    titles = [i for i, s in enumerate(segs) if s.kind == TITLE]
-    body = [i for i, s in enumerate(segs) if s.kind != TITLE]
-    v = np.asarray(vectors, dtype=np.float64)
-    title_vector = v[titles[0]] if titles else None
-    return body, salience_features([segs[i] for i in body], v[body], title_vector)
+    body = [i for i, s in enumerate(article.sentences) if s.kind != TITLE]
+    return body, salience_features([article.sentences[i] for i in body])
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ puts them together for several articles:
 1. every *candidate* is a full sentence of reasonable length that does not open with a quote
    (a quote without its speaker cannot stand alone);
 2. its score is the coverage of its content cluster (how many distinct stories report it,
-   near-duplicate articles counted once) plus its salience within its own article (a small
-   learned scorer over position, centrality and similarity features, see :class:`SalienceModel`);
+   near-duplicate articles counted once) plus its salience within its own article (a position
+   prior learned from human summaries, see :mod:`talkhis.salience`);
 3. each cluster contributes at most one sentence, its most representative candidate, and
    maximal marginal relevance keeps near-repeats out;
 4. every time period of the corpus (articles more than :data:`PERIOD_GAP_DAYS` apart) keeps at
@@ -27,7 +27,7 @@ import numpy as np
 
 from .cluster import Cluster
 from .corpus import Article, Corpus
-from .salience import SalienceModel, centrality, salience_features
+from .salience import SalienceModel, article_features, centrality, salience_features
 from .segment import SENTENCE, Sentence
 
 __all__ = [
@@ -140,8 +140,7 @@ def is_candidate(s: Sentence) -> bool:
     return s.kind == SENTENCE and MIN_WORDS <= s.n_words <= MAX_WORDS and not s.text.startswith(_QUOTE_OPEN)
 
 
-def _salience(corpus: Corpus, sentences: Sequence[Sentence], vectors: np.ndarray,
-              model: SalienceModel) -> np.ndarray:
+def _salience(sentences: Sequence[Sentence], model: SalienceModel) -> np.ndarray:
     """Salience of every sentence within its own article."""
     out = np.zeros(len(sentences))
     by_article: dict[str, list[int]] = {}
@@ -152,9 +151,7 @@ def _salience(corpus: Corpus, sentences: Sequence[Sentence], vectors: np.ndarray
         body = [k for k in idx if k != title]
         if not body:
             continue
-        feats = salience_features([sentences[k] for k in body], vectors[body],
-                                  vectors[title] if title is not None else None)
-        out[body] = model.score(feats)
+        out[body] = model.score(salience_features([sentences[k] for k in body]))
     return out
 
 
@@ -239,7 +236,7 @@ def select_sentences(
     period_of = periods(corpus.articles)
     date_of = {a.id: a.date or "" for a in corpus.articles}
     n_stories = len({corpus.story(a.id) for a in corpus.articles})
-    salience = _salience(corpus, sentences, vectors, model)
+    salience = _salience(sentences, model)
     canonical = {a.id: a.duplicate_of is None for a in corpus.articles}
 
     # One representative per cluster: the candidate closest to the cluster's centre, preferring
@@ -252,7 +249,8 @@ def select_sentences(
         originals = [i for i in c.members if canonical[sentences[i].article]] or c.members
         centre = vectors[originals].mean(axis=0)  # a copy's sentences must not weigh twice
         centre /= np.linalg.norm(centre) or 1.0
-        best = max(members, key=lambda i: (canonical[sentences[i].article], float(vectors[i] @ centre) + salience[i], -i))
+        best = max(members, key=lambda i: (canonical[sentences[i].article],
+                                           round(float(vectors[i] @ centre) + salience[i], 6), -i))
         cover = (c.coverage - 1) / (n_stories - 1) if n_stories > 1 else 0.0
         sources = sorted((sentences[i] for i in c.members), key=lambda s: (s.article, s.index))
         reps.append(Selected(sentences[best], c.id, COVERAGE_WEIGHT * cover + float(salience[best]), c.coverage,
@@ -289,10 +287,8 @@ def rank_single(article: Article, vectors: np.ndarray, *, model: SalienceModel |
 
     ``vectors`` holds one row per segment of ``article.sentences``.
     """
-    from .salience import article_features
-
     model = model or SalienceModel.default()
-    body, features = article_features(article, vectors)
+    body, features = article_features(article)
     if not body:
         return []
     scores = model.score(features)
