@@ -186,9 +186,12 @@ def run_worker(n: int, force: str | None, timeout: float, max_gb: float) -> dict
     for line in reversed(text.splitlines()):
         if line.startswith(RESULT):
             return json.loads(line[len(RESULT) :])
+    elapsed = time.perf_counter() - t0
     if proc.returncode in (-9, 137) or "MemoryError" in stderr:
-        return {"n": n, "error": f"out of memory under the {max_gb:g} GB address-space limit "
-                                 f"(exit {proc.returncode}, peak RSS seen {hwm:.0f} MB)"}
+        frames = [line.strip() for line in stderr.splitlines() if line.strip().startswith("File ")]
+        where = f"; last frame: {frames[-1]}" if frames else ""
+        return {"n": n, "error": f"out of memory under the {max_gb:g} GB address-space limit after {elapsed:.0f} s "
+                                 f"(peak RSS seen {hwm:.0f} MB{where})"}
     tail = (stderr.strip().splitlines() or ["no output"])[-1]
     return {"n": n, "error": f"exit {proc.returncode}: {tail}"}
 

