@@ -4,10 +4,10 @@
 no work in ``__init__``) so notebooks can swap algorithms:
 
 * ``agglomerative`` (default): average-linkage clustering cut at a cosine-distance threshold.
-  Up to ``exact_limit`` sentences it uses every pairwise distance; above that it clusters each
-  connected part of a nearest-neighbour graph built with pynndescent on its own (parts larger
-  than ``exact_limit`` with merges restricted to the graph), which keeps time and memory close
-  to linear in the number of sentences.
+  Up to ``exact_limit`` sentences it uses every pairwise distance; above that it links each
+  sentence to its nearest neighbours (pynndescent) closer than the threshold and clusters each
+  connected part on its own (exactly; parts larger than ``exact_limit`` with merges restricted
+  to the graph), which keeps time and memory close to linear when the parts are small.
 * ``hdbscan``: density-based clusters (scikit-learn's HDBSCAN); points it calls noise become
   clusters of their own, so every sentence belongs somewhere.
 
@@ -52,6 +52,19 @@ def knn_graph(x: np.ndarray, n_neighbors: int = 15, random_state: int = 0):
     keep = (cols >= 0) & (cols != rows)
     graph = csr_matrix((np.ones(keep.sum(), dtype=np.float32), (rows[keep], cols[keep])), shape=(n, n))
     return graph.maximum(graph.T)
+
+
+def _within(graph, x: np.ndarray, threshold: float, chunk: int = 200_000):
+    """Keep the edges of ``graph`` whose cosine distance is at most ``threshold`` (rows of
+    ``x`` are unit vectors), computed edge by edge in chunks so memory stays linear."""
+    from scipy.sparse import csr_matrix
+
+    coo = graph.tocoo()
+    keep = np.zeros(coo.nnz, dtype=bool)
+    for start in range(0, coo.nnz, chunk):
+        r, c = coo.row[start : start + chunk], coo.col[start : start + chunk]
+        keep[start : start + chunk] = 1.0 - np.einsum("ij,ij->i", x[r], x[c]) <= threshold
+    return csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=graph.shape)
 
 
 def _renumber(labels: np.ndarray) -> np.ndarray:
@@ -125,10 +138,10 @@ class ContentClusterer:
             return self._average_linkage(x)
         from scipy.sparse.csgraph import connected_components
 
-        graph = knn_graph(x, self.n_neighbors, self.random_state)
-        # Each connected part of the graph is clustered on its own (exactly, when small enough):
-        # scikit-learn would join the parts by their single closest pair and take that one
-        # distance as their average, merging groups that are far apart on average.
+        graph = _within(knn_graph(x, self.n_neighbors, self.random_state), x, self.threshold)
+        # Average-linkage clusters cut at the threshold always lie inside the single-linkage
+        # components at that threshold, so each connected part of the graph of neighbours closer
+        # than the threshold is clustered on its own, exactly when small enough.
         n_parts, part = connected_components(graph, directed=False)
         labels = np.empty(x.shape[0], dtype=np.int64)
         offset = 0
