@@ -47,6 +47,8 @@ import sys
 import time
 from pathlib import Path
 
+from _measure import loadavg, peak_rss_mb, rss_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 DIM = 512
 SEED = 0
@@ -79,21 +81,6 @@ def make_data(n: int, seed: int = SEED):
         x[start : start + 10000] = centres[part] + spread[part, None] * noise
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return x, labels, k, n_single
-
-
-def rss_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return peak_rss_mb()
-
-
-def peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 def worker(n: int, force: str | None) -> dict:
@@ -194,13 +181,6 @@ def run_worker(n: int, force: str | None, timeout: float, max_gb: float) -> dict
                                  f"(peak RSS seen {hwm:.0f} MB{where})"}
     tail = (stderr.strip().splitlines() or ["no output"])[-1]
     return {"n": n, "error": f"exit {proc.returncode}: {tail}"}
-
-
-def loadavg() -> str:
-    try:
-        return " ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 def fmt(r: dict) -> tuple[str, ...]:

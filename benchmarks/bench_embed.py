@@ -53,6 +53,8 @@ import sys
 import time
 from pathlib import Path
 
+from _measure import loadavg, peak_rss_mb, rss_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
 MEMORY = ROOT / "data" / "translations" / "seed-articles.en.tsv"
@@ -130,23 +132,6 @@ REPEATS, REPEAT_BUDGET_S = 3, 60.0
 
 # --------------------------------------------------------------------------------------------
 # Measurements, run inside one subprocess per backend
-
-
-def rss_mb() -> float:
-    """Current resident set size in MB (Linux ``/proc``; the peak elsewhere)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return peak_rss_mb()
-
-
-def peak_rss_mb() -> float:
-    """``ru_maxrss`` of this process in MB (kilobytes on Linux, bytes on macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 def cpu_seconds() -> float:
@@ -258,13 +243,6 @@ def run_worker(name: str, spec: str, n: int) -> dict:
     return {"error": f"exit {proc.returncode}: {tail}"}
 
 
-def loadavg() -> str:
-    try:
-        return " ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
-
-
 def print_table(results: dict[str, dict], specs: dict[str, str]) -> None:
     head = ("backend", "dim", "load s", "sent/s", "runs", "enc CPU s", "RSS load MB", "peak MB",
             "para cos", "unrel cos", "AUC", "ar-en own", "ar-en other", "top-1", "clusters", ">=2 stories", "largest")
@@ -325,7 +303,7 @@ def main() -> None:
     ok = [r for r in results.values() if "error" not in r]
     if ok:
         r = ok[0]
-        print(f"\n  load s       import + get_embedder(spec, cache=False) + embedding one sentence, wall clock")
+        print("\n  load s       import + get_embedder(spec, cache=False) + embedding one sentence, wall clock")
         print(f"  sent/s       {n} sentences ({r['n_segments']} distinct segments, repeated) / wall seconds of one encode call:"
               f" median (min-max) of up to {REPEATS} calls, fewer once {REPEAT_BUDGET_S:.0f} s are spent (runs)")
         print("  enc CPU s    user + system seconds of one encode call (median), all threads")

@@ -46,6 +46,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _measure import loadavg
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
 GOAL_S = 20.0
@@ -183,13 +185,6 @@ def spread(values: list[float], unit: str = "s", digits: int = 2) -> str:
     if len(values) == 1:
         return f"{med:.{digits}f} {unit}"
     return f"{med:.{digits}f} {unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
-
-
-def loadavg() -> str:
-    try:
-        return " ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 def table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:

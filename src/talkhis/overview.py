@@ -18,6 +18,7 @@ from .cluster import Cluster
 from .corpus import DUPLICATE_CONTAINMENT, RULES, Corpus, Rule
 from .errors import InputError
 from .pipeline import Options, Result, summarize_corpus
+from .report import sources_text
 from .segment import FRAGMENT, HEADING, SENTENCE, TITLE, Sentence
 from .select import Budget, select_sentences
 
@@ -186,18 +187,6 @@ def cluster_sentences_table(result: Result, min_coverage: int = 2, *,
 # ---------------------------------------------------------------------------- the summary
 
 
-def _sources(result: Result, sources: Sequence[Sentence]) -> str:
-    by_article: dict[str, list[int]] = {}
-    for s in sources:
-        by_article.setdefault(s.article, []).append(s.index)
-    parts = []
-    for article_id, idx in by_article.items():
-        a = result.corpus.article(article_id)
-        copy = f", copy of {_id(a.duplicate_of)}" if a.duplicate_of else ""
-        parts.append(f"{a.outlet or 'unknown outlet'} ({_id(article_id)}{copy}) §{', §'.join(map(str, idx))}")
-    return "; ".join(parts)
-
-
 def summary_table(result: Result) -> str:
     """The summary in reading order: each Arabic sentence beside its English, where the
     translation came from (or why there is none), its period, coverage and sources."""
@@ -205,7 +194,7 @@ def summary_table(result: Result) -> str:
     for n, (s, t) in enumerate(zip(result.summary, result.translations), start=1):
         english = t.text if t.ok else f"*untranslated: {t.note}*"
         rows.append([n, s.sentence.text, english, t.source, s.period,
-                     f"{s.coverage} of {result.n_stories}", _sources(result, s.sources)])
+                     f"{s.coverage} of {result.n_stories}", sources_text(result, ((x.article, x.index) for x in s.sources), _id)])
     return markdown_table(["#", "Arabic", "English", "translation", "period", "stories", "sources"], rows)
 
 

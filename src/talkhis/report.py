@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ from .errors import InputError
 if TYPE_CHECKING:
     from .pipeline import Result
 
-__all__ = ["atomic_output_dir", "summary_dict", "summary_markdown", "render_charts", "report_html", "write_outputs"]
+__all__ = ["atomic_output_dir", "sources_text", "summary_dict", "summary_markdown", "render_charts", "report_html", "write_outputs"]
 
 
 @contextlib.contextmanager
@@ -134,16 +134,22 @@ def summary_dict(result: Result) -> dict:
     }
 
 
-def _sources_text(result: Result, item: dict) -> str:
+def sources_text(result: Result, sources: Iterable[tuple[str, int]], ident: Callable[[str], str] = str) -> str:
+    """Describe ``(article, sentence)`` pairs grouped by article: outlet, id (and what it is a
+    copy of) and the sentence numbers; ``ident`` formats each id (e.g. as Markdown code)."""
     by_article: dict[str, list[int]] = {}
-    for src in item["sources"]:
-        by_article.setdefault(src["article"], []).append(src["sentence"])
+    for article_id, index in sources:
+        by_article.setdefault(article_id, []).append(index)
     parts = []
     for article_id, idx in by_article.items():
         a = result.corpus.article(article_id)
-        name = f"{a.outlet or article_id} ({article_id}" + (f", copy of {a.duplicate_of}" if a.duplicate_of else "") + ")"
-        parts.append(f"{name} §{', §'.join(map(str, idx))}")
+        copy = f", copy of {ident(a.duplicate_of)}" if a.duplicate_of else ""
+        parts.append(f"{a.outlet or ident(article_id)} ({ident(article_id)}{copy}) §{', §'.join(map(str, idx))}")
     return "; ".join(parts)
+
+
+def _item_sources(result: Result, item: dict) -> str:
+    return sources_text(result, ((src["article"], src["sentence"]) for src in item["sources"]))
 
 
 def _english(item: dict) -> str:
@@ -169,7 +175,7 @@ def summary_markdown(result: Result, data: dict | None = None) -> str:
             f"   {_english(item)} *({item['translation_source']})*",
             "",
             f"   Period {item['period']} · reported by {item['coverage']} of {result.n_stories} stories · "
-            f"sources: {_sources_text(result, item)}",
+            f"sources: {_item_sources(result, item)}",
             "",
         ]
     for note in data["notes"]:
@@ -213,7 +219,7 @@ def report_html(result: Result, charts: dict[str, bytes], data: dict | None = No
         rows.append(
             f"<tr><td>{n}</td><td class='ar' lang='ar'>{esc(item['text'])}</td><td class='en'>{english}</td>"
             f"<td class='meta'>period {esc(item['period'])}<br>{item['coverage']} of {result.n_stories} stories<br>"
-            f"{esc(_sources_text(result, item))}</td></tr>"
+            f"{esc(_item_sources(result, item))}</td></tr>"
         )
     articles = "".join(
         f"<tr><td>{esc(a['id'])}</td><td>{esc(a['outlet'] or '')}</td><td>{esc(a['date'] or 'undated')}</td>"
