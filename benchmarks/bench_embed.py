@@ -21,7 +21,7 @@ measures, in this order:
     the unrelated pairs share a topic and a vocabulary: this is the hard contrast, the one the
     content clusters have to make. AUC is the share of (paraphrase, unrelated) combinations in
     which the paraphrase pair scores higher (0.5 = chance, 1 = perfect separation);
-  - Arabic–English: each row of ``data/translations/seed-articles.en.tsv``, its Arabic against
+  - Arabic–English: each row of ``src/talkhis/data/translations/seed-articles.en.tsv``, its Arabic against
     its own English and against the English of another row drawn with a fixed seed, and top-1:
     how often its own English is the nearest of all the English rows (article 000 is a shorter
     copy of 001, so a few rows have a near-twin and top-1 cannot quite reach 100%);

@@ -35,7 +35,7 @@ def seed_text(stem_prefix: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Tiny models, built once per session from random weights; nothing is downloaded.
 
-MEMORY = ROOT / "data" / "translations" / "seed-articles.en.tsv"
+MEMORY = ROOT / "src" / "talkhis" / "data" / "translations" / "seed-articles.en.tsv"
 TINY_HIDDEN = 32
 SPECIAL_BERT_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 

@@ -21,7 +21,7 @@ from talkhis.translate import (
     read_memory,
 )
 
-from .conftest import MEMORY, memory_rows
+from .conftest import ARTICLES, MEMORY, memory_rows
 
 NOT_IN_MEMORY = "هذه جملة كتبت للاختبار ولا توجد في أي مقال من المقالات المرفقة."
 KNOWN = "وتُنسب هذه الهجمات التي لم تتبنّها أيّ جهة إلى فصائل مسلحة تابعة لإيران."
@@ -65,7 +65,7 @@ def test_default_memory_is_the_shipped_file():
 
 def test_memory_covers_every_segment_of_every_article(corpus):
     segments = corpus.sentences
-    assert len(corpus.articles) == len(list(MEMORY.parent.parent.joinpath("articles").glob("*.txt")))
+    assert len(corpus.articles) == len(list(ARTICLES.glob("*.txt")))
     assert {s.kind for s in segments} == {"sentence", "heading", "title", "fragment"}
     translations = get_translator("reference").translate([s.text for s in segments])
     assert len(translations) == len(segments)

@@ -31,6 +31,7 @@ from .corpus import Corpus
 from .errors import UnknownBackend
 from .lang import get_language
 from .segment import Sentence
+from .stable import argmax_stable
 
 __all__ = ["ContentClusterer", "Cluster", "describe_clusters", "knn_graph", "METHODS"]
 
@@ -253,15 +254,15 @@ def describe_clusters(
     terms = _class_terms([[sentences[i].text for i in m] for m in by_label.values()], n_terms)
     clusters = []
     for (label, members), top in zip(by_label.items(), terms):
-        v = vectors[members]
-        sim = v @ v.T
-        sim = (sim + sim.T) / 2  # exactly symmetric, so the two members of a pair tie exactly
+        v = np.asarray(vectors[members], dtype=np.float64)
         n = len(members)
-        mean_sim = (sim.sum(axis=1) - 1.0) / (n - 1) if n > 1 else np.ones(1)
-        # Rounded so that float noise (~1e-7 between batchings of the encoder) cannot break a
-        # tie; the earliest sentence wins a tie.
-        best = members[int(np.argmax(np.round(mean_sim, 6)))]
-        cohesion = float((sim.sum() - n) / (n * (n - 1))) if n > 1 else 1.0
+        sim = v @ v.T
+        np.fill_diagonal(sim, 0.0)  # a sentence's similarity to itself is not evidence
+        mean_sim = sim.sum(axis=1) / (n - 1) if n > 1 else np.ones(1)
+        # Compared on a grid (see talkhis.stable), so float noise cannot break a tie: the two
+        # members of a pair tie exactly and the earliest sentence wins.
+        best = members[argmax_stable(mean_sim)]
+        cohesion = float(sim.sum() / (n * (n - 1))) if n > 1 else 1.0
         clusters.append(
             Cluster(
                 id=label,

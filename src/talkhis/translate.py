@@ -4,7 +4,8 @@ Backends, chosen by a name string (several can be chained with ``+``; the first 
 sentence wins, e.g. ``reference+transformers:./opus-mt-ar-en``):
 
 ================================  =============================================================
-``reference`` (default)           the translation memory shipped in ``data/translations/``:
+``reference`` (default)           the translation memory shipped as package data
+                                  (``talkhis/data/translations/``):
                                   reference English for every segment of the five articles in
                                   ``data/articles/``, looked up by normalised Arabic.
 ``reference:<file.tsv>``          another translation memory (columns ``arabic`` and
@@ -23,6 +24,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -72,14 +74,17 @@ def _key(text: str) -> str:
     return normalize_arabic(text)
 
 
+#: Where the translation memory of the shipped articles sits inside the package.
+MEMORY_RESOURCE = ("data", "translations", "seed-articles.en.tsv")
+
+
 def default_memory_path() -> Path:
-    """The translation memory for the shipped articles (repository checkout or installed data)."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "data" / "translations" / "seed-articles.en.tsv"
-        if candidate.is_file():
-            return candidate
-    raise ModelNotFound("the shipped translation memory data/translations/seed-articles.en.tsv was not found")
+    """The translation memory for the shipped articles, read as package data so that it is
+    found the same way in a checkout, an editable install and an installed wheel."""
+    resource = resources.files("talkhis").joinpath(*MEMORY_RESOURCE)
+    if not resource.is_file():
+        raise ModelNotFound(f"the translation memory {'/'.join(MEMORY_RESOURCE)} is missing from the talkhis package; reinstall talkhis")
+    return Path(str(resource))
 
 
 def read_memory(path: str | Path) -> dict[str, str]:
