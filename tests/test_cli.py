@@ -53,8 +53,11 @@ def seed_folder(folder: Path, *prefixes: str, metadata: bool = True) -> Path:
     for path in sorted(ARTICLES.glob("*.txt")):
         if not prefixes or path.name.startswith(prefixes):
             (folder / path.name).write_bytes(path.read_bytes())
-    if metadata:
-        (folder / "metadata.csv").write_bytes((ARTICLES / "metadata.csv").read_bytes())
+    if metadata:  # the rows of the copied articles only
+        lines = (ARTICLES / "metadata.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+        copied = {p.stem for p in folder.glob("*.txt")}
+        rows = [line for line in lines[1:] if line.split(",", 1)[0] in copied]
+        (folder / "metadata.csv").write_text("".join([lines[0], *rows]), encoding="utf-8")
     return folder
 
 

@@ -124,7 +124,6 @@ def test_the_segmenter_accepts_any_text(text):
         ("id,date\n002_a90dff76a33d4385,2021-13\n", ":2: date '2021-13' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)"),
         ("id,date\n002_a90dff76a33d4385,2021-02-30\n", ":2: date '2021-02-30' is not a date"),
         ("id,date\n002_a90dff76a33d4385,July 2021\n", ":2: date 'July 2021' is not a date"),
-        ("id,date\nnot_here,2021\n", ":2: id 'not_here' names no .txt article in the folder"),
         ("id,date\n002_a90dff76a33d4385,2021\n002_a90dff76a33d4385,2022\n", ":3: id '002_a90dff76a33d4385' appears twice"),
         ("id,date\n,2021\n", ":2: empty id"),
         ("id,date\n002_a90dff76a33d4385,2021,extra\n", ":2: expected 2 comma-separated fields, found 3"),
@@ -144,6 +143,14 @@ def test_each_bad_metadata_field_is_one_line_naming_file_line_and_value(tmp_path
     assert err.startswith(f"talkhis: error: {tmp_path / 'metadata.csv'}{message}") and err.count("\n") == 1
     assert folder_digest(tmp_path) == before
     assert not (tmp_path.parent / f"{tmp_path.name}-out").exists()
+
+
+def test_a_metadata_row_for_another_article_is_a_note_not_an_error(tmp_path):
+    shutil.copy(ARTICLES / "002_a90dff76a33d4385.txt", tmp_path)
+    (tmp_path / "metadata.csv").write_text("id,date\nnot_here,2021\n002_a90dff76a33d4385,2021-07-25\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert corpus.notes == ["metadata.csv: id 'not_here' names no .txt article in the folder; its row was not used"]
+    assert corpus.articles[0].date == "2021-07-25"
 
 
 def test_valid_dates():

@@ -103,6 +103,8 @@ def _summarize(args: argparse.Namespace) -> int:
     result = summarize_folder(args.folder, options)
     for skipped in result.corpus.skipped:
         print(f"talkhis: warning: skipped {skipped.reason}", file=sys.stderr)
+    for note in result.corpus.notes:
+        print(f"talkhis: warning: {note}", file=sys.stderr)
     if not result.summary:
         raise TalkhisError(f"{args.folder}: no sentence long enough to summarise")
     out = write_outputs(result, args.out, force=args.force)

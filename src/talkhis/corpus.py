@@ -477,6 +477,8 @@ class Corpus:
     overlaps: list[Overlap] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     folder: str | None = None
+    #: Things about the input a reader should know (e.g. metadata rows that matched no article).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -541,9 +543,9 @@ def _check_metadata_row(path: Path, line: int, row: dict[str | None, str | list[
     return fields
 
 
-def _read_metadata(path: Path, article_ids: Sequence[str]) -> dict[str, dict[str, str]]:
-    """Read and check an optional ``metadata.csv`` (columns :data:`METADATA_COLUMNS`): every
-    field is validated and every id must name an article of the folder."""
+def _read_metadata(path: Path) -> dict[str, dict[str, str]]:
+    """Read and check an optional ``metadata.csv`` (columns :data:`METADATA_COLUMNS`), field by
+    field."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -561,8 +563,6 @@ def _read_metadata(path: Path, article_ids: Sequence[str]) -> dict[str, dict[str
                 fields = _check_metadata_row(path, reader.line_num, row, len(header))
                 if fields["id"] in rows:
                     raise InputError(f"{path}:{reader.line_num}: id {fields['id']!r} appears twice")
-                if fields["id"] not in article_ids:
-                    raise InputError(f"{path}:{reader.line_num}: id {fields['id']!r} names no .txt article in the folder")
                 rows[fields["id"]] = fields
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{path}: cannot read the metadata file ({exc})") from None
@@ -607,7 +607,9 @@ def load_corpus(
     if not paths:
         raise InputError(f"{root}: no .txt articles in the folder")
     meta_path = root / METADATA_FILE
-    metadata = _read_metadata(meta_path, [p.stem for p in paths]) if meta_path.is_file() else {}
+    metadata = _read_metadata(meta_path) if meta_path.is_file() else {}
+    notes = [f"{meta_path.name}: id {i!r} names no .txt article in the folder; its row was not used"
+             for i in metadata if i not in {p.stem for p in paths}]
 
     articles: list[Article] = []
     skipped: list[Skipped] = []
@@ -631,4 +633,4 @@ def load_corpus(
     if not articles:
         reasons = "; ".join(s.reason for s in skipped)
         raise InputError(f"{root}: no usable article ({reasons})")
-    return Corpus.from_articles(articles, lang, skipped=skipped, folder=str(root))
+    return Corpus.from_articles(articles, lang, skipped=skipped, folder=str(root), notes=notes)

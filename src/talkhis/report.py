@@ -35,6 +35,7 @@ def summary_dict(result: Result) -> dict:
         notes.append("only one story (after removing copies): the summary shows what it says, not what several sources share")
     for s in corpus.skipped:
         notes.append(f"skipped {Path(s.path).name}: {s.reason}")
+    notes.extend(corpus.notes)
     return {
         "articles": [
             {
