@@ -298,7 +298,8 @@ class Explorer:
         slider = {"continuous_update": False, "style": {"description_width": "initial"}}
         self.embedder = w.Dropdown(options=choices, value=options.embedder, description="embedder")
         self.threshold = w.FloatSlider(value=options.threshold, min=0.05, max=1.0, step=0.05,
-                                       description="cluster threshold (cosine distance)", readout_format=".2f", **slider)
+                                       description="cluster threshold (cosine distance)", readout_format=".2f",
+                                       **slider)
         self.unit = w.ToggleButtons(options=["sentences", "words"], value="words" if budget.words else "sentences",
                                     description="budget in")
         self.sentences = w.IntSlider(value=budget.sentences or 6, min=1, max=15, description="sentences", **slider)
@@ -337,9 +338,10 @@ class Explorer:
         b = self.budget()
         budget = f"{b.words} words" if b.words else f"{b.sentences} sentences"
         r = self.result
+        counts = ", ".join([_count(len(r.corpus.articles), "article"), _count(r.n_stories, "story", "stories"),
+                            _count(len(r.sentences), "sentence"), _count(len(r.clusters), "cluster")])
         return (f"embedder {r.embedder} · threshold {r.options.threshold:.2f} · budget {budget} · "
-                f"period {self.period.value} · {_count(len(r.corpus.articles), 'article')}, {_count(r.n_stories, 'story', 'stories')}, "
-                f"{_count(len(r.sentences), 'sentence')}, {_count(len(r.clusters), 'cluster')} · summary of {len(r.summary)}")
+                f"period {self.period.value} · {counts} · summary of {len(r.summary)}")
 
     # -- callbacks
 
