@@ -76,9 +76,11 @@ def check_embedder_split(answer: object, result: Result, other: str | None = Non
     sims = ", ".join(f"{show_ref(ref[i])} {float(result.vectors[i] @ result.vectors[c.label_member]):.2f}/"
                      f"{float(vectors[i] @ vectors[c.label_member]):.2f}" for i in c.members if i != c.label_member)
     why = (f"Similarity to the label {show_ref(ref[c.label_member])} with {result.embedder}/{other}: {sims}. "
-           f"A sentence leaves when its distance passes {result.options.threshold} in the other embedding")
+           f"Average linkage keeps two groups together only while their mean distance stays under "
+           f"{result.options.threshold}")
     if given == truth:
-        return right(f"{why}. Character TF-IDF only sees shared spelling; a paraphrase in other words drifts apart.")
+        return right(f"{why}. A sentence encoder puts paraphrases close; character TF-IDF only sees shared "
+                     "spelling, so the same fact in other words drifts apart.")
     return wrong(f"{len(truth)} sentence(s) leave, you named {len(given)}. Compare other.labels at the cluster's "
                  f"members with the label's, for the run with embedder={other!r}.")
 
