@@ -9,7 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
-__all__ = ["install", "repo_folder"]
+__all__ = ["hub_listing", "install", "repo_folder"]
 
 
 def repo_folder(cache: Path, repo_id: str) -> Path:
@@ -36,3 +36,10 @@ def install(source: Path, cache: Path, repo_id: str, revision: str, files: list[
         os.symlink(os.path.relpath(blob, link.parent), link)
     (repo / "refs" / "main").write_text(revision, encoding="utf-8")
     return snapshot
+
+
+def hub_listing(repo_id: str, files: list[str]):
+    """What ``HfApi.model_info`` returns for a repository holding ``files``."""
+    from huggingface_hub.hf_api import ModelInfo
+
+    return ModelInfo(id=repo_id, siblings=[{"rfilename": f} for f in files])

@@ -17,7 +17,7 @@ from talkhis.translate.adequacy import load_calibration, passes
 from talkhis.translate.seq2seq import NLLB_SOURCE, NLLB_TARGET, resolve_device
 
 from .conftest import memory_rows, seed_arabic_lines
-from .hub_cache import install, repo_folder
+from .hub_cache import hub_listing, install, repo_folder
 
 OPUS, NLLB = "Helsinki-NLP/opus-mt-ar-en", "facebook/nllb-200-distilled-600M"
 REVISION = {OPUS: "0" * 39 + "1", NLLB: "0" * 39 + "2"}
@@ -119,7 +119,7 @@ def offline_cache(monkeypatch, hub_home):
         raise AssertionError("the hub client was called")
 
     monkeypatch.setattr("huggingface_hub.snapshot_download", no_network)
-    monkeypatch.setattr("huggingface_hub.HfApi.list_repo_files", no_network)
+    monkeypatch.setattr("huggingface_hub.HfApi.model_info", no_network)
 
 
 def _texts(translations):
@@ -246,7 +246,7 @@ def test_not_cached_online_downloads_once_through_the_hub_client(monkeypatch, tm
         files = [f for f in allow_patterns if (tiny_opus_dir / f).is_file()]
         return str(install(tiny_opus_dir, cache_dir, repo_id, "a" * 40, files=files))
 
-    monkeypatch.setattr("huggingface_hub.HfApi.list_repo_files", lambda self, repo_id, revision=None: listing)
+    monkeypatch.setattr("huggingface_hub.HfApi.model_info", lambda self, repo_id, revision=None: hub_listing(repo_id, listing))
     monkeypatch.setattr("huggingface_hub.snapshot_download", fake_snapshot_download)
     translator = get_translator("opus-mt", device="cpu")
     assert translator.folder == repo_folder(tmp_path / "hub", OPUS) / "snapshots" / ("a" * 40)
@@ -266,7 +266,7 @@ def test_failed_download_is_one_line(monkeypatch, tmp_path):
     def unreachable(self, repo_id, revision=None):
         raise ConnectionError("Could not resolve host: huggingface.co\nmore detail")
 
-    monkeypatch.setattr("huggingface_hub.HfApi.list_repo_files", unreachable)
+    monkeypatch.setattr("huggingface_hub.HfApi.model_info", unreachable)
     with pytest.raises(ModelNotFound) as info:
         get_translator("nllb")
     message = str(info.value)

@@ -176,7 +176,8 @@ def fetch(name: str, kind: str | None = None, *, revision: str | None = None) ->
     from huggingface_hub import HfApi, snapshot_download
 
     try:
-        files = HfApi().list_repo_files(hub_id, revision=revision)
+        info = HfApi().model_info(hub_id, revision=revision)  # one request: fails fast without a network
+        files = [s.rfilename for s in info.siblings or []]
         folder = snapshot_download(hub_id, revision=revision, cache_dir=hub_cache_dir(),
                                    allow_patterns=_download_patterns(files))
     except Exception as exc:  # the hub client raises many kinds (HTTP, connection, validation)

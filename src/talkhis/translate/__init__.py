@@ -77,15 +77,17 @@ class ChainTranslator:
 
     def translate(self, sentences: Sequence[str]) -> list[Translation]:
         result: list[Translation | None] = [None] * len(sentences)
+        reasons: list[list[str]] = [[] for _ in sentences]
         for translator in self.translators:
             todo = [i for i, r in enumerate(result) if r is None or not r.ok]
             if not todo:
                 break
             for i, t in zip(todo, translator.translate([sentences[i] for i in todo])):
-                if t.ok or result[i] is None:
-                    result[i] = t
-        reasons = "; ".join(t.name for t in self.translators)
-        return [r if r.ok else Translation(None, UNTRANSLATED, f"not covered by: {reasons}") for r in result]
+                result[i] = t
+                if not t.ok:
+                    reasons[i].append(f"{translator.name} ({t.note})" if t.note else translator.name)
+        return [r if r.ok else Translation(None, UNTRANSLATED, "not covered by: " + "; ".join(why))
+                for r, why in zip(result, reasons)]
 
 
 def _named_model(name: str) -> Callable[..., Translator]:
