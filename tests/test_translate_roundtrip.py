@@ -91,7 +91,7 @@ def test_export_lists_each_uncovered_segment_once_with_empty_english(folder, tmp
     assert [r[:3] for r in rows] == [["storm", str(i), arabic] for i, (arabic, _) in enumerate(STORM)]
     assert {r[3] for r in rows} == {""}
     text = (tmp_path / "todo.tsv").read_text(encoding="utf-8")
-    assert f"--translator reference:todo.tsv+reference" in text
+    assert "--translator reference:todo.tsv+reference" in text
 
 
 def test_export_never_replaces_a_file_unless_forced(folder, tmp_path, capsys):
