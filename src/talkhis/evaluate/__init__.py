@@ -1,0 +1,61 @@
+"""Evaluation of talkhis: Arabic ROUGE against human summaries (EASC single articles and
+MultiLing 2011 multi-document topics) and metrics against a hand-made gold standard of the seed
+articles.
+
+Modules:
+    rouge: Arabic-aware ROUGE-1/2/L, word budgets, bootstrap intervals.
+    systems: single-article summarisers and baselines behind one registry.
+    records: EASC-format records and locating the evaluation files.
+    crossval: scoring the systems on records, with cross-validated salience.
+    tables: tables and charts of the results.
+"""
+
+from __future__ import annotations
+
+from .crossval import EvalResult, evaluate_file, evaluate_records, salience_targets, train_salience
+from .records import Record, find_eval_file, read_records
+from .rouge import METRICS, Score, bootstrap_ci, lcs_length, rouge, rouge_l, rouge_n, truncate_words, word_budget
+from .systems import (
+    DEFAULT_SYSTEMS,
+    ORACLE,
+    SYSTEMS,
+    System,
+    SystemOptions,
+    article_segments,
+    available_systems,
+    get_system,
+    greedy_oracle,
+)
+from .tables import format_table, plot_scores, summaries_table
+
+__all__ = [
+    "METRICS",
+    "Score",
+    "rouge_n",
+    "lcs_length",
+    "rouge_l",
+    "rouge",
+    "word_budget",
+    "truncate_words",
+    "System",
+    "SystemOptions",
+    "SYSTEMS",
+    "ORACLE",
+    "DEFAULT_SYSTEMS",
+    "available_systems",
+    "get_system",
+    "article_segments",
+    "greedy_oracle",
+    "Record",
+    "read_records",
+    "salience_targets",
+    "train_salience",
+    "bootstrap_ci",
+    "EvalResult",
+    "evaluate_records",
+    "evaluate_file",
+    "format_table",
+    "summaries_table",
+    "plot_scores",
+    "find_eval_file",
+]

@@ -1,0 +1,88 @@
+"""Tables and charts of evaluation results: ROUGE with intervals, paired differences, and one
+article's summaries side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..overview import markdown_table
+from .records import Record
+from .rouge import LABELS, METRICS, rouge, word_budget
+from .systems import get_system
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ..embed import Embedder
+    from .crossval import EvalResult
+
+__all__ = ["interval", "format_table", "summaries_table", "plot_scores"]
+
+
+def interval(mean: float, low: float, high: float, signed: bool = False) -> str:
+    """``mean [low, high]`` with three decimals (signed for differences)."""
+    fmt = "{:+.3f}" if signed else "{:.3f}"
+    return f"{fmt.format(mean)} [{fmt.format(low)}, {fmt.format(high)}]"
+
+
+def format_table(result: EvalResult) -> str:
+    """A Markdown table of mean ROUGE F with confidence intervals per system, and, when
+    talkhis is among the systems, its paired difference to each of the others."""
+    pct = f"{result.confidence:.0%}"
+    header = [LABELS[m] for m in METRICS]
+    rows = [[result.label(s), *(interval(*result.mean(s, m)) for m in METRICS)] for s in result.systems]
+    parts = [
+        markdown_table(["system", *header], rows),
+        f"Mean over {len(result.ids)} articles of the mean F against each article's references, with "
+        f"{pct} bootstrap intervals over articles ({result.n_boot} resamples, seed {result.seed}). "
+        "Each summary is cut at the mean length of its article's references.",
+    ]
+    others = [s for s in result.systems if s != "talkhis"]
+    if "talkhis" in result.systems and others:
+        rows = [[s, *(interval(*result.difference("talkhis", s, m), signed=True) for m in METRICS)] for s in others]
+        parts += [markdown_table(["talkhis minus", *header], rows),
+                  f"Paired by article; an interval that excludes 0 is a difference at the {pct} level."]
+    return "\n\n".join(part.rstrip("\n") for part in parts)
+
+
+def summaries_table(record: Record, systems: Sequence[str] = ("lead", "talkhis", "lexrank"), *, reference: int = 0,
+                    embedder: str | Embedder = "use", seed: int = 0) -> str:
+    """A Markdown table of one article's human summary (``references[reference]``) next to what
+    ``systems`` make of it at the same budget, each with ROUGE-1/2 F against the article's
+    references (the human one against the *other* references)."""
+    budget = word_budget(record.references)
+    human = record.references[reference]
+    others = [r for k, r in enumerate(record.references) if k != reference] or [human]
+    rows = [(f"human {chr(ord('A') + reference)}", human, rouge(human, others))]
+    for name in systems:
+        summary = " ".join(get_system(name, seed=seed, embedder=embedder)(record.article, record.title, budget))
+        rows.append((name, summary, rouge(summary, record.references)))
+    table = markdown_table(["summary", "ROUGE-1 F", "ROUGE-2 F", "text"],
+                           [[name, f"{sc['rouge1'].fmeasure:.3f}", f"{sc['rouge2'].fmeasure:.3f}", text]
+                            for name, text, sc in rows])
+    return f"**{record.id}** · {record.title or 'untitled'} · budget {budget} words\n\n{table}"
+
+
+def plot_scores(result: EvalResult, *, ax: Axes | None = None) -> Figure:
+    """Grouped bars of mean ROUGE F per metric and system, with the bootstrap intervals as
+    error bars."""
+    from ..plots import _figure
+
+    fig, ax = _figure(ax, (9, 4.5))
+    width = 0.8 / len(result.systems)
+    x = np.arange(len(METRICS))
+    for k, s in enumerate(result.systems):
+        stats = np.array([result.mean(s, m) for m in METRICS])
+        errors = np.vstack([stats[:, 0] - stats[:, 1], stats[:, 2] - stats[:, 0]])
+        ax.bar(x + (k - (len(result.systems) - 1) / 2) * width, stats[:, 0], width, yerr=errors, capsize=3,
+               label=result.label(s))
+    ax.set_xticks(x, [LABELS[m] for m in METRICS])
+    ax.set_ylabel("F-measure (mean over articles)")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=8, ncols=2, loc="upper right")
+    ax.set_title(f"ROUGE on {len(result.ids)} articles, {result.confidence:.0%} bootstrap intervals")
+    return fig
