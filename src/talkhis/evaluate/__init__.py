@@ -8,11 +8,29 @@ Modules:
     records: EASC-format records and locating the evaluation files.
     crossval: scoring the systems on records, with cross-validated salience.
     tables: tables and charts of the results.
+    gold, gold_metrics: the hand-made gold standard and the metrics scored against it.
 """
 
 from __future__ import annotations
 
 from .crossval import EvalResult, evaluate_file, evaluate_records, salience_targets, train_salience
+from .gold import Fact, Gold, Link, Unit, load_gold
+from .gold_metrics import (
+    PRF,
+    CitationScore,
+    Coverage,
+    FactCoverage,
+    LeaveOneOut,
+    boundary_f1,
+    citation_precision,
+    copies_of,
+    fact_coverage,
+    facts_of,
+    leave_one_article_out,
+    link_scores,
+    matching_units,
+    pairs_from_labels,
+)
 from .records import Record, find_eval_file, read_records
 from .rouge import METRICS, Score, bootstrap_ci, lcs_length, rouge, rouge_l, rouge_n, truncate_words, word_budget
 from .systems import (
@@ -58,4 +76,23 @@ __all__ = [
     "summaries_table",
     "plot_scores",
     "find_eval_file",
+    "Gold",
+    "Unit",
+    "Fact",
+    "Link",
+    "load_gold",
+    "PRF",
+    "CitationScore",
+    "Coverage",
+    "FactCoverage",
+    "LeaveOneOut",
+    "copies_of",
+    "matching_units",
+    "facts_of",
+    "boundary_f1",
+    "pairs_from_labels",
+    "link_scores",
+    "citation_precision",
+    "fact_coverage",
+    "leave_one_article_out",
 ]
