@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
     from ..embed import Embedder
     from .crossval import EvalResult
+    from .multiling import MultilingResult
 
-__all__ = ["interval", "format_table", "summaries_table", "plot_scores"]
+__all__ = ["interval", "format_table", "multiling_table", "multiling_topics_table", "summaries_table", "plot_scores"]
 
 
 def interval(mean: float, low: float, high: float, signed: bool = False) -> str:
@@ -47,6 +48,27 @@ def format_table(result: EvalResult) -> str:
         parts += [markdown_table(["talkhis minus", *header], rows),
                   f"Paired by article; an interval that excludes 0 is a difference at the {pct} level."]
     return "\n\n".join(part.rstrip("\n") for part in parts)
+
+
+def multiling_table(result: MultilingResult) -> str:
+    """A Markdown table of mean ROUGE-1/2 F over topics, with bootstrap intervals, per row of
+    :func:`talkhis.evaluate.multiling.multiling_scores`."""
+    from .multiling import MULTILING_METRICS
+
+    rows = [[result.labels[r], *(interval(*result.mean(r, m)) for m in MULTILING_METRICS)] for r in result.rows]
+    note = (f"Mean over {len(result.topics)} topics of the mean F against the human summaries (a human against "
+            f"the other humans), every summary cut to its first {result.words} words; {result.confidence:.0%} "
+            f"bootstrap intervals over topics ({result.n_boot} resamples, seed {result.seed}).")
+    return markdown_table(["system", *(LABELS[m] for m in MULTILING_METRICS)], rows) + "\n" + note
+
+
+def multiling_topics_table(result: MultilingResult) -> str:
+    """A Markdown table of each row's ROUGE-1 / ROUGE-2 F on each topic."""
+    from .multiling import MULTILING_METRICS
+
+    rows = [[result.labels[r], *("/".join(f"{result.scores[r][k, j]:.3f}" for j in range(len(MULTILING_METRICS)))
+                                  for k in range(len(result.topics)))] for r in result.rows]
+    return markdown_table(["ROUGE-1 / ROUGE-2 F", *result.topics], rows)
 
 
 def summaries_table(record: Record, systems: Sequence[str] = ("lead", "talkhis", "lexrank"), *, reference: int = 0,
