@@ -9,6 +9,7 @@ Modules:
     crossval: scoring the systems on records, with cross-validated salience.
     tables: tables and charts of the results.
     gold, gold_metrics: the hand-made gold standard and the metrics scored against it.
+    multiling: MultiLing 2011 multi-document topics, baselines and the 2011 submissions.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ from .gold_metrics import (
     matching_units,
     pairs_from_labels,
 )
+from .multiling import MultilingResult, evaluate_multiling_file, is_multiling_file, multiling_scores, read_topics
 from .records import Record, find_eval_file, read_records
 from .rouge import METRICS, Score, bootstrap_ci, lcs_length, rouge, rouge_l, rouge_n, truncate_words, word_budget
 from .systems import (
     DEFAULT_SYSTEMS,
     ORACLE,
+    SHIPPED,
     SYSTEMS,
     System,
     SystemOptions,
@@ -44,7 +47,7 @@ from .systems import (
     get_system,
     greedy_oracle,
 )
-from .tables import format_table, plot_scores, summaries_table
+from .tables import format_table, multiling_table, multiling_topics_table, plot_scores, summaries_table
 
 __all__ = [
     "METRICS",
@@ -59,6 +62,7 @@ __all__ = [
     "SystemOptions",
     "SYSTEMS",
     "ORACLE",
+    "SHIPPED",
     "DEFAULT_SYSTEMS",
     "available_systems",
     "get_system",
@@ -95,4 +99,11 @@ __all__ = [
     "citation_precision",
     "fact_coverage",
     "leave_one_article_out",
+    "MultilingResult",
+    "read_topics",
+    "is_multiling_file",
+    "multiling_scores",
+    "evaluate_multiling_file",
+    "multiling_table",
+    "multiling_topics_table",
 ]

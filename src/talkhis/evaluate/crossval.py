@@ -29,6 +29,7 @@ from .tables import format_table
 from .systems import (
     DEFAULT_SYSTEMS,
     ORACLE,
+    SHIPPED,
     SYSTEMS,
     TalkhisSystem,
     article_segments,
@@ -106,6 +107,8 @@ class EvalResult:
     cv_folds: int | None = None
     n_boot: int = 1000
     confidence: float = 0.95
+    in_sample: bool = False
+    given_model: bool = False
 
     def mean(self, system: str, metric: str) -> tuple[float, float, float]:
         """``(mean, low, high)`` of ``system``'s ``metric`` F over articles."""
@@ -119,10 +122,20 @@ class EvalResult:
                             confidence=self.confidence, seed=self.seed)
 
     def label(self, system: str) -> str:
-        """The system's name as tables and charts show it."""
-        if system == "talkhis":
-            return f"talkhis ({self.cv_folds}-fold CV)" if self.cv_folds else "talkhis (shipped model)"
+        """The system's name as tables and charts show it; a talkhis row scored on the articles
+        its salience model was fitted on says so."""
+        if system == "talkhis" and self.cv_folds:
+            return f"talkhis ({self.cv_folds}-fold CV)"
+        if system == "talkhis" and self.given_model:
+            return "talkhis (given model)"
+        if system in ("talkhis", SHIPPED):
+            return "talkhis (shipped model), in-sample (tuned on this data)" if self.in_sample else "talkhis (shipped model)"
         return f"{ORACLE} (reads the references)" if system == ORACLE else system
+
+    def _talkhis_model(self) -> str:
+        if self.cv_folds:
+            return f"salience model refitted for each of {self.cv_folds} folds on the other folds"
+        return "a given salience model" if self.given_model else "the shipped salience model"
 
     def to_dict(self) -> dict[str, Any]:
         """Everything ``scores.json`` holds."""
@@ -131,8 +144,8 @@ class EvalResult:
             "n_articles": len(self.ids),
             "metric": "ROUGE F-measure, mean over each article's references, normalised Arabic tokens",
             "budget": "mean word count of each article's references",
-            "talkhis_model": (f"salience model refitted for each of {self.cv_folds} folds on the other folds"
-                              if self.cv_folds else "the shipped salience model"),
+            "talkhis_model": self._talkhis_model(),
+            "shipped_model_fitted_on_these_articles": self.in_sample,
             "embedder": self.embedder,
             "seed": self.seed,
             "bootstrap": {"resamples": self.n_boot, "confidence": self.confidence, "over": "articles"},
@@ -215,8 +228,10 @@ def evaluate_records(
             rows.append([result[m].fmeasure for m in METRICS])
         scores[name] = np.asarray(rows).reshape(len(records), len(METRICS))
     embedder_name = emb if isinstance(emb, str) else emb.name
+    # the shipped model's note names the file it was fitted on
+    in_sample = source is not None and Path(source).name in SalienceModel.default().note
     return EvalResult(systems, [r.id for r in records], budgets, scores, summaries, source, embedder_name, seed,
-                      cv_folds, n_boot)
+                      cv_folds, n_boot, in_sample=in_sample, given_model=model is not None)
 
 
 def evaluate_file(

@@ -35,6 +35,7 @@ mean over the three humans is 0.362 / 0.157, because human B differs from A and 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -46,6 +47,7 @@ import numpy as np
 from ..corpus import Article, Corpus, make_article
 from ..errors import InputError
 from ..segment import SENTENCE, TITLE
+from ..report import atomic_output_dir
 from .records import find_eval_file, jsonl_objects
 from .rouge import bootstrap_ci, rouge
 
@@ -66,6 +68,7 @@ __all__ = [
     "talkhis_summary",
     "MultilingResult",
     "multiling_scores",
+    "evaluate_multiling_file",
 ]
 
 #: The task's length limit, in white-space words.
@@ -320,3 +323,31 @@ def multiling_scores(
     labels = {row: _label(row) for row in scores}
     return MultilingResult([t.id for t in topics], list(scores), scores, summaries, labels,
                            str(path) if path is not None else None, words, asdict(options), n_boot, seed)
+
+
+def evaluate_multiling_file(path: str | Path, out_dir: str | Path | None = None, *, options: Options | None = None,
+                            n_boot: int = 1000, seed: int = 0, headline_row: bool = False) -> MultilingResult:
+    """:func:`multiling_scores` on the file ``path``; with ``out_dir``, writes
+    ``summaries.jsonl`` (one ``{topic, system, summary}`` a line, each summary as scored, cut to
+    the word limit), ``scores.json`` and ``scores.md``, all or none of them, replacing
+    ``out_dir``.
+
+    Raises:
+        InputError: the file or a topic in it cannot be used, or the output folder cannot be
+            written.
+    """
+    from .tables import multiling_table, multiling_topics_table
+
+    result = multiling_scores(path, options=options, n_boot=n_boot, seed=seed, headline_row=headline_row)
+    if out_dir is not None:
+        with atomic_output_dir(out_dir) as tmp:
+            with (tmp / "summaries.jsonl").open("w", encoding="utf-8") as handle:
+                for k, topic in enumerate(result.topics):
+                    for row, texts in result.summaries.items():
+                        line = {"topic": topic, "system": result.labels[row], "summary": first_words(texts[k], result.words)}
+                        handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            (tmp / "scores.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n",
+                                             encoding="utf-8")
+            (tmp / "scores.md").write_text(f"# ROUGE on {Path(path).name}\n\n{multiling_table(result)}\n\n"
+                                           f"Per topic:\n\n{multiling_topics_table(result)}", encoding="utf-8")
+    return result

@@ -30,6 +30,7 @@ __all__ = [
     "SystemOptions",
     "SYSTEMS",
     "ORACLE",
+    "SHIPPED",
     "DEFAULT_SYSTEMS",
     "LeadSystem",
     "RandomSystem",
@@ -196,9 +197,11 @@ class TalkhisSystem:
 
     name = "talkhis"
 
-    def __init__(self, embedder: str | Embedder = "use", model: SalienceModel | None = None) -> None:
+    def __init__(self, embedder: str | Embedder = "use", model: SalienceModel | None = None,
+                 name: str = "talkhis") -> None:
         self.embedder = as_embedder(embedder)
         self.model = model
+        self.name = name
 
     def __call__(self, article: str, title: str | None, budget: int) -> list[str]:
         from ..select import rank_single
@@ -227,9 +230,13 @@ class SystemOptions:
     model: SalienceModel | None = None
 
 
+#: talkhis with the shipped salience model, whatever model "talkhis" is given.
+SHIPPED = "talkhis-shipped"
 #: Systems by name; each factory takes the :class:`SystemOptions` of a run.
 SYSTEMS: dict[str, Callable[[SystemOptions], System]] = {
     "talkhis": lambda o: TalkhisSystem(o.embedder, o.model),
+    # the shipped salience model even when "talkhis" is cross-validated, to show the in-sample gap
+    SHIPPED: lambda o: TalkhisSystem(o.embedder, None, name=SHIPPED),
     "lead": lambda o: LeadSystem(),
     "lexrank": lambda o: SumySystem("lexrank"),
     "textrank": lambda o: SumySystem("textrank"),
