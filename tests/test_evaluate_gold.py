@@ -313,3 +313,16 @@ def test_leave_one_article_out_chooses_on_the_others():
     assert result.mean_test_score == pytest.approx((0.2 + 0.1 + 0.1) / 3)
     with pytest.raises(ValueError):
         leave_one_article_out([], train, test, ["a"])
+
+
+def test_gold_table_scores_a_run(tmp_path):
+    from talkhis.evaluate.tables import gold_table
+    from talkhis.pipeline import Options, summarize_folder
+
+    gold = load_gold(build(tmp_path))
+    result = summarize_folder(tmp_path / "articles", Options(embedder="tfidf", translator="none", cache=False))
+    table = gold_table(result, gold)
+    assert "| sentence ends |" in table and "| all periods |" in table
+    # the segmenter finds every sentence end of the one-sentence-a-line fixture
+    ends = boundary_f1(result.corpus.sentences, gold)
+    assert f"| sentence ends | {ends.correct} of {ends.n_system} |" in table and ends.recall == 1.0

@@ -47,7 +47,7 @@ from .systems import (
     get_system,
     greedy_oracle,
 )
-from .tables import format_table, multiling_table, multiling_topics_table, plot_scores, summaries_table
+from .tables import format_table, gold_table, multiling_table, multiling_topics_table, plot_scores, summaries_table
 
 __all__ = [
     "METRICS",
@@ -106,4 +106,5 @@ __all__ = [
     "evaluate_multiling_file",
     "multiling_table",
     "multiling_topics_table",
+    "gold_table",
 ]

@@ -18,10 +18,20 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..embed import Embedder
+    from ..pipeline import Result
     from .crossval import EvalResult
+    from .gold import Gold
     from .multiling import MultilingResult
 
-__all__ = ["interval", "format_table", "multiling_table", "multiling_topics_table", "summaries_table", "plot_scores"]
+__all__ = [
+    "interval",
+    "format_table",
+    "multiling_table",
+    "multiling_topics_table",
+    "gold_table",
+    "summaries_table",
+    "plot_scores",
+]
 
 
 def interval(mean: float, low: float, high: float, signed: bool = False) -> str:
@@ -69,6 +79,30 @@ def multiling_topics_table(result: MultilingResult) -> str:
     rows = [[result.labels[r], *("/".join(f"{result.scores[r][k, j]:.3f}" for j in range(len(MULTILING_METRICS)))
                                   for k in range(len(result.topics)))] for r in result.rows]
     return markdown_table(["ROUGE-1 / ROUGE-2 F", *result.topics], rows)
+
+
+def gold_table(result: Result, gold: Gold, *, include_copies: bool = False) -> str:
+    """Markdown tables of a talkhis run scored on the gold standard: sentence boundaries, the
+    cross-article links its clusters make, the sources its summary cites, and the key facts
+    its summary covers per period (see :mod:`talkhis.evaluate.gold_metrics`)."""
+    from .gold_metrics import (boundary_f1, citation_precision, copies_of, fact_coverage, link_scores,
+                               pairs_from_labels)
+
+    copies = copies_of(result.corpus)
+    boundaries = boundary_f1(result.corpus.sentences, gold)
+    links = link_scores(pairs_from_labels(result.labels, result.sentences), gold, copies=copies,
+                        include_copies=include_copies)
+    rows = [[name, f"{s.correct} of {s.n_system}", f"{s.precision:.3f}", f"{s.found} of {s.n_gold}",
+             f"{s.recall:.3f}", f"{s.f1:.3f}"]
+            for name, s in (("sentence ends", boundaries), ("cross-article links (same cluster)", links))]
+    cited = citation_precision(result.summary, gold, copies=copies, include_copies=include_copies)
+    rows.append(["summary sources in other articles", f"{cited.correct} of {cited.n_cited}",
+                 f"{cited.precision:.3f}", "", "", ""])
+    coverage = fact_coverage(result.summary, gold, result.periods)
+    facts = [[period, f"{c.covered} of {c.n_key}", f"{c.share:.3f}", ", ".join(c.missing) or "none"]
+             for period, c in [*coverage.periods.items(), ("all periods", coverage.overall)]]
+    return (markdown_table(["metric", "system right", "precision", "gold found", "recall", "F1"], rows) + "\n"
+            + markdown_table(["period", "key facts in the summary", "share", "missing"], facts))
 
 
 def summaries_table(record: Record, systems: Sequence[str] = ("lead", "talkhis", "lexrank"), *, reference: int = 0,
