@@ -45,10 +45,9 @@ ARTICLES = {
 FACTS = [("F1", "event", "yes", "a magnitude-6 quake hit the city on Monday"),
          ("F2", "toll", "yes", "ten people were killed"),
          ("F3", "reaction", "no", "three days of mourning")]
-# Every pair of units of different articles sharing a fact (n counts from 0 in each article);
-# one is marked "no" so that it is not a gold link.
-LINKS = [("a", 1, "c", 0, "F1", "yes"), ("a", 2, "b", 0, "F2", "yes"), ("a", 2, "c", 1, "F2", "yes"),
-         ("b", 0, "c", 1, "F2", "no")]
+# Every pair of units of different articles sharing a fact (n counts from 0 in each article).
+LINKS = [("a", 1, "c", 0, "F1", "same"), ("a", 2, "b", 0, "F2", "same"), ("a", 2, "c", 1, "F2", "same"),
+         ("b", 0, "c", 1, "F2", "unchecked")]
 
 
 def texts() -> dict[str, str]:
@@ -110,8 +109,9 @@ def test_load_gold_reads_units_facts_and_links(gold):
     assert [u.kind for u in gold.units_of("a")] == ["title", "sentence", "sentence", "boilerplate"]
     assert gold.unit("b", 1).facts == {"F3"}
     assert gold.key_facts == {"F1", "F2"}
-    # the "no" verdict is not a gold link
-    assert gold.linked_pairs() == {(("a", 1), ("c", 0)), (("a", 2), ("b", 0)), (("a", 2), ("c", 1))}
+    assert gold.linked_pairs() == {(("a", 1), ("c", 0)), (("a", 2), ("b", 0)), (("a", 2), ("c", 1)),
+                                   (("b", 0), ("c", 1))}
+    assert [link.verdict for link in gold.links] == ["same", "same", "same", "unchecked"]
 
 
 def _edit(rows, i, column, value):
@@ -132,8 +132,8 @@ def _edit(rows, i, column, value):
         (dict(units=_edit(unit_rows(), 1, 1, "0")), "units.tsv", 3, "a#0 appears twice"),
         (dict(units=[r[:6] for r in unit_rows()]), "units.tsv", 2, "6 fields, expected 7"),
         (dict(facts=[*FACTS[:2], ("F3", "reaction", "maybe", "")]), "facts.tsv", 4, "key must be yes or no"),
-        (dict(links=[("a", 1, "c", 0, "F2", "yes"), *LINKS[1:]]), "links.tsv", 2, "not the facts the two units share"),
-        (dict(links=[("a", 1, "c", 7, "F1", "yes"), *LINKS[1:]]), "links.tsv", 2, "no unit c#7"),
+        (dict(links=[("a", 1, "c", 0, "F2", "same"), *LINKS[1:]]), "links.tsv", 2, "not the facts the two units share"),
+        (dict(links=[("a", 1, "c", 7, "F1", "same"), *LINKS[1:]]), "links.tsv", 2, "no unit c#7"),
         (dict(links=[*LINKS[:3], ("b", 0, "c", 1, "F2", "perhaps")]), "links.tsv", 5, "verdict must be one of"),
         (dict(links=[*LINKS, LINKS[0]]), "links.tsv", 6, "appears twice"),
     ],
@@ -234,16 +234,16 @@ def test_link_scores_count_pairs_by_facts(gold):
     pairs = [
         (sentence("a", 2), sentence("b", 0)),  # F2-F2: correct, finds gold a#2-b#0
         (sentence("a", 1), sentence("b", 1)),  # F1-F3: wrong
-        (sentence("b", 0), sentence("c", 1)),  # F2-F2: correct (facts intersect) though its gold verdict is no
+        (sentence("b", 0), sentence("c", 1)),  # F2-F2: correct, finds gold b#0-c#1
         (sentence("a", 1), sentence("c", 0)),  # a copy pair: left out
         (sentence("a", 1), sentence("a", 2)),  # same article: left out
     ]
     score = link_scores(pairs, gold, copies=COPIES)
-    # gold links without copies: a#2-b#0 only (b#0-c#1 is "no"); system pairs scored: 3, correct 2
-    assert (score.correct, score.n_system, score.found, score.n_gold) == (2, 3, 1, 1)
+    # gold links without copies: a#2-b#0, b#0-c#1 (b is no copy of c); system pairs scored 3, correct 2
+    assert (score.correct, score.n_system, score.found, score.n_gold) == (2, 3, 2, 2)
     with_copies = link_scores(pairs, gold, copies=COPIES, include_copies=True)
     # now a#1-c#0 counts and is correct; gold adds a#1-c#0 and a#2-c#1, of which a#1-c#0 is found
-    assert (with_copies.correct, with_copies.n_system, with_copies.found, with_copies.n_gold) == (3, 4, 2, 3)
+    assert (with_copies.correct, with_copies.n_system, with_copies.found, with_copies.n_gold) == (3, 4, 3, 4)
     assert link_scores(pairs, gold, copies={}).n_system == 4  # no copies known: nothing left out for that
     only_ab = link_scores(pairs, gold, copies=COPIES, articles={"a", "b"})
     assert (only_ab.correct, only_ab.n_system) == (1, 2)

@@ -10,9 +10,10 @@ comments):
 * ``facts.tsv`` — ``id, type, key, description``; ``key`` is ``yes`` for the facts a summary
   of the story must carry;
 * ``links.tsv`` — ``a_article, a_n, b_article, b_n, facts, verdict, note``: every pair of units
-  in different articles that share a fact, with the shared facts and a hand-checked verdict
-  (``yes``: the two units report the same thing; ``no``: they share a fact id but should not
-  count as a link).
+  in different articles that share a fact, with exactly the facts both carry, a verdict
+  (``same`` once re-read by hand, ``unchecked`` before) and a note. A pair that does not report
+  the same thing is fixed in the unit annotation, never by a verdict, so every listed pair is a
+  gold link.
 
 :func:`load_gold` checks every row and stops at the first bad one with a one-line error naming
 the file and line. The metrics over a gold standard are in :mod:`talkhis.evaluate.gold_metrics`.
@@ -42,8 +43,8 @@ __all__ = [
 BOILERPLATE = "boilerplate"
 #: The kinds a unit may have.
 KINDS = ("title", "heading", "sentence", BOILERPLATE)
-#: Link verdicts and whether the link counts.
-VERDICTS = {"yes": True, "no": False}
+#: Link verdicts: re-read by hand, or derived and not yet re-read.
+VERDICTS = ("same", "unchecked")
 
 _UNIT_COLUMNS = ("article", "n", "start", "end", "kind", "facts", "text")
 _FACT_COLUMNS = ("id", "type", "key", "description")
@@ -79,12 +80,12 @@ class Fact:
 
 @dataclass(frozen=True)
 class Link:
-    """Two units of different articles sharing ``facts``; ``ok`` is the hand-checked verdict."""
+    """Two units of different articles sharing ``facts``, with the verdict and note of the check."""
 
     a: tuple[str, int]
     b: tuple[str, int]
     facts: frozenset[str]
-    ok: bool
+    verdict: str = "same"
     note: str = ""
 
 
@@ -120,9 +121,8 @@ class Gold:
         return frozenset(f.id for f in self.facts.values() if f.key)
 
     def linked_pairs(self) -> set[tuple[tuple[str, int], tuple[str, int]]]:
-        """The unit pairs the gold counts as linked (verdict ``yes``), each ordered ``(a, b)``
-        with ``a < b``."""
-        return {tuple(sorted((link.a, link.b))) for link in self.links if link.ok}  # type: ignore[misc]
+        """The linked unit pairs, each ordered ``(a, b)`` with ``a < b``."""
+        return {tuple(sorted((link.a, link.b))) for link in self.links}  # type: ignore[misc]
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -241,7 +241,7 @@ def _read_links(path: Path, facts: dict[str, Fact], units: list[Unit]) -> list[L
         verdict = row["verdict"].lower()
         if verdict not in VERDICTS:
             raise InputError(f"{where}: verdict must be one of {', '.join(VERDICTS)}, got {row['verdict']!r}")
-        links.append(Link(a.key, b.key, shared, VERDICTS[verdict], row["note"]))
+        links.append(Link(a.key, b.key, shared, verdict, row["note"]))
     derived = {tuple(sorted((u.key, v.key))) for i, u in enumerate(units) for v in units[i + 1:]
                if u.article != v.article and u.facts & v.facts}
     unlisted = sorted(derived - seen)
