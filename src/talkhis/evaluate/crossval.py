@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ import numpy as np
 from ..corpus import Article
 from ..errors import InputError, UnknownBackend
 from ..lang import normalize_arabic
-from ..report import atomic_output_dir
+from ..outdir import output_dir
 from ..salience import SalienceModel, article_features, fit_salience
 from .records import Record, read_records
 from .rouge import METRICS, bootstrap_ci, rouge, word_budget
@@ -245,13 +246,15 @@ def evaluate_file(
     model: SalienceModel | None = None,
     n_boot: int = 1000,
     sample: int | None = None,
+    force: bool = False,
 ) -> EvalResult:
     """Evaluate ``systems`` on the records of the JSONL file ``path``.
 
     ``sample`` keeps a seeded random subset of that many records (in file order), for quick
     runs. With ``out_dir``, writes ``summaries.jsonl`` (one ``{id, system, summary}`` a line),
     ``scores.json`` (means with bootstrap intervals, and per-article scores) and ``scores.md``
-    (:func:`format_table`), all or none of them, replacing ``out_dir``.
+    (:func:`format_table`), all or none of them, replacing ``out_dir`` if talkhis wrote it
+    (``force`` writes beside the files of another folder; see :func:`talkhis.outdir.output_dir`).
 
     Raises:
         InputError: the file or a record in it cannot be used, or the output folder cannot be
@@ -262,10 +265,11 @@ def evaluate_file(
     if sample is not None and sample < len(records):
         keep = np.sort(np.random.default_rng(seed).choice(len(records), size=sample, replace=False))
         records = [records[i] for i in keep]
-    result = evaluate_records(records, systems, embedder=embedder, seed=seed, cv_folds=cv_folds, model=model,
-                              n_boot=n_boot, source=str(path))
-    if out_dir is not None:
-        with atomic_output_dir(out_dir) as tmp:
+    # the output folder is checked before the work, and filled only if the work succeeds
+    with output_dir(out_dir, force=force) if out_dir is not None else nullcontext() as tmp:
+        result = evaluate_records(records, systems, embedder=embedder, seed=seed, cv_folds=cv_folds, model=model,
+                                  n_boot=n_boot, source=str(path))
+        if tmp is not None:
             with (tmp / "summaries.jsonl").open("w", encoding="utf-8") as handle:
                 for k, record_id in enumerate(result.ids):
                     for name in result.systems:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,7 +48,7 @@ import numpy as np
 from ..corpus import Article, Corpus, make_article
 from ..errors import InputError
 from ..segment import SENTENCE, TITLE
-from ..report import atomic_output_dir
+from ..outdir import output_dir
 from .records import find_eval_file, jsonl_objects
 from .rouge import bootstrap_ci, rouge
 
@@ -326,11 +327,12 @@ def multiling_scores(
 
 
 def evaluate_multiling_file(path: str | Path, out_dir: str | Path | None = None, *, options: Options | None = None,
-                            n_boot: int = 1000, seed: int = 0, headline_row: bool = False) -> MultilingResult:
+                            n_boot: int = 1000, seed: int = 0, headline_row: bool = False,
+                            force: bool = False) -> MultilingResult:
     """:func:`multiling_scores` on the file ``path``; with ``out_dir``, writes
     ``summaries.jsonl`` (one ``{topic, system, summary}`` a line, each summary as scored, cut to
-    the word limit), ``scores.json`` and ``scores.md``, all or none of them, replacing
-    ``out_dir``.
+    the word limit), ``scores.json`` and ``scores.md``, all or none of them, by the rules of
+    :func:`talkhis.outdir.output_dir`.
 
     Raises:
         InputError: the file or a topic in it cannot be used, or the output folder cannot be
@@ -338,13 +340,15 @@ def evaluate_multiling_file(path: str | Path, out_dir: str | Path | None = None,
     """
     from .tables import multiling_table, multiling_topics_table
 
-    result = multiling_scores(path, options=options, n_boot=n_boot, seed=seed, headline_row=headline_row)
-    if out_dir is not None:
-        with atomic_output_dir(out_dir) as tmp:
+    # the output folder is checked before the work, and filled only if the work succeeds
+    with output_dir(out_dir, force=force) if out_dir is not None else nullcontext() as tmp:
+        result = multiling_scores(path, options=options, n_boot=n_boot, seed=seed, headline_row=headline_row)
+        if tmp is not None:
             with (tmp / "summaries.jsonl").open("w", encoding="utf-8") as handle:
                 for k, topic in enumerate(result.topics):
                     for row, texts in result.summaries.items():
-                        line = {"topic": topic, "system": result.labels[row], "summary": first_words(texts[k], result.words)}
+                        line = {"topic": topic, "system": result.labels[row],
+                                "summary": first_words(texts[k], result.words)}
                         handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             (tmp / "scores.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n",
                                              encoding="utf-8")
