@@ -56,6 +56,12 @@ _NEEDS_MODEL = frozenset({"sentence-transformers", "transformers"})
 # ---------------------------------------------------------------------------- re-running
 
 
+def _translator(result: Result) -> Translator:
+    """The translator of ``result``'s options, built as :func:`summarize_corpus` builds it."""
+    options = result.options
+    return get_translator(options.translator, device=options.device, articles=[a.id for a in result.corpus.articles])
+
+
 def _restrict(result: Result, period: str) -> tuple[Corpus, list[Sentence], np.ndarray]:
     """The corpus, clustered sentences and vectors of the articles of one period. Articles are
     copied before the sub-corpus marks its own near-copies, so ``result`` is left unchanged."""
@@ -107,7 +113,7 @@ def rerun(result: Result, *, threshold: float | None = None, budget: int | Budge
     labels = clusterer.fit_predict(vectors)
     clusters = describe_clusters(labels, vectors, sentences, corpus)
     summary = select_sentences(corpus, sentences, vectors, clusters, options.budget())
-    translator = translator or get_translator(options.translator)
+    translator = translator or _translator(result)
     translations = translator.translate([s.sentence.text for s in summary])
     return replace(result, corpus=corpus, options=options, sentences=sentences, vectors=vectors, labels=labels,
                    clusters=clusters, summary=summary, translations=translations, translator=translator.name,
@@ -289,7 +295,7 @@ class Explorer:
         w = _widgets()
         options = result.options
         self._bases: dict[str, Result] = {options.embedder: result}
-        self._translator = get_translator(options.translator)
+        self._translator = _translator(result)
         self._busy = False
         self._shown = options.embedder
         self.message = ""

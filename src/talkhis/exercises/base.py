@@ -3,21 +3,24 @@
 Articles can be named by the first characters of their id (``"000"``) and sentences as
 ``"003 §7"`` (article, segment number), as the notebook tables print them. Where a check needs to
 know which sentences report the same fact, it reads the hand-made gold standard of the seed
-articles (``data/gold/units.tsv``), and only when the texts it annotates are exactly the loaded
-ones; for other articles the check says it cannot judge.
+articles (``data/gold``, through ``talkhis.evaluate.load_gold``), and only when the texts it
+annotates are exactly the loaded ones; for other articles the check says it cannot judge.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..corpus import Corpus
 from ..errors import InputError
 from ..segment import Sentence
+
+if TYPE_CHECKING:
+    from ..evaluate import Gold
 
 __all__ = ["Verdict", "right", "wrong", "unanswered", "unreadable", "article_id", "article_ids", "sentence_ref",
            "show_ref", "is_none", "fact_reader"]
@@ -98,39 +101,33 @@ def is_none(answer: object) -> bool:
 # ---------------------------------------------------------------------------- gold facts
 
 
-def _gold_units(corpus: Corpus) -> list[dict[str, str]] | None:
-    """The gold units of ``corpus``'s articles when a gold standard annotates exactly these
-    texts (every unit's span reads its text in the loaded article), else ``None``."""
-    ids = {a.id: a for a in corpus.articles}
+def _gold(corpus: Corpus) -> Gold | None:
+    """The gold standard that annotates exactly ``corpus``'s articles (every article has units,
+    and every unit's span reads its text in the loaded article), else ``None``. Looked for
+    beside the articles' folder, then in ``data/gold`` of the working directory or above."""
+    from ..evaluate import load_gold
+
     places = [Path(corpus.folder).parent / "gold"] if corpus.folder else []
     places += [folder / "data" / "gold" for folder in (Path.cwd(), *Path.cwd().parents)]
-    for place in places:
-        path = place / "units.tsv"
-        if not path.is_file():
+    for place in dict.fromkeys(places):
+        if not (place / "units.tsv").is_file():
             continue
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = [r for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if r["article"] in ids]
-        if rows and {r["article"] for r in rows} == set(ids) and all(
-                " ".join(ids[r["article"]].text[int(r["start"]):int(r["end"])].split()) == " ".join(r["text"].split())
-                for r in rows):
-            return rows
+        try:
+            gold = load_gold(place)
+        except InputError:
+            continue
+        if all(gold.units_of(a.id) and all(" ".join(a.text[u.start:u.end].split()) == " ".join(u.text.split())
+                                           for u in gold.units_of(a.id)) for a in corpus.articles):
+            return gold
     return None
 
 
 def fact_reader(corpus: Corpus) -> Callable[[Sentence], frozenset[str]] | None:
-    """Sentence → the gold facts of the units it overlaps by more than half of the shorter
-    span (the rule of ``talkhis.evaluate``'s gold metrics), or ``None`` without a gold standard."""
-    units = _gold_units(corpus)
-    if units is None:
+    """Sentence → the facts of the gold units it matches (``talkhis.evaluate.facts_of``: overlap
+    of more than half of the shorter span), or ``None`` when no gold standard covers ``corpus``."""
+    gold = _gold(corpus)
+    if gold is None:
         return None
+    from ..evaluate import facts_of
 
-    def facts(s: Sentence) -> frozenset[str]:
-        out: set[str] = set()
-        for u in units:
-            start, end = int(u["start"]), int(u["end"])
-            overlap = min(s.end, end) - max(s.start, start)
-            if u["article"] == s.article and overlap > 0 and 2 * overlap > min(s.end - s.start, end - start):
-                out.update(f for f in u["facts"].split(",") if f)
-        return frozenset(out)
-
-    return facts
+    return lambda s: facts_of(s, gold)
