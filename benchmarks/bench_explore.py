@@ -5,7 +5,8 @@ For each embedder (``use`` and ``tfidf`` by default), in this process:
 1. *embed once*: ``summarize_corpus(corpus, Options(embedder=..., cache=False))`` — the cost
    paid the first time the explorer shows an embedder (model load + encoding + the rest);
 2. *re-run*: :func:`talkhis.explore.rerun` on the stored vectors for each setting of a fixed
-   list (thresholds 0.3-0.8, budgets of 3/6/9 sentences and 60/120 words, each period),
+   list (thresholds 0.3-0.8, budgets of 3/9 sentences and 60/120 words, each period), and
+   :func:`talkhis.explore.same_fact_sources` for two link thresholds (0.5, 1.0),
    timed with ``time.perf_counter``, every setting repeated (5 times, once with ``--quick``);
 3. *widget*: the same settings applied to an :class:`~talkhis.explore.Explorer` by setting its
    controls' values, so the figure also holds redrawing the summary, the cluster picker and the
@@ -30,7 +31,7 @@ from pathlib import Path
 from _measure import loadavg
 
 from talkhis import load_corpus
-from talkhis.explore import ALL_PERIODS, rerun
+from talkhis.explore import ALL_PERIODS, LINK_THRESHOLD, rerun, same_fact_sources
 from talkhis.pipeline import Options, summarize_corpus
 from talkhis.select import Budget
 
@@ -41,6 +42,7 @@ SETTINGS = [
     *({"budget": Budget(sentences=k)} for k in (3, 9)),
     *({"budget": Budget(sentences=None, words=w)} for w in (60, 120)),
     {"period": "2021-07"}, {"period": "2024-01"}, {"period": ALL_PERIODS},
+    {"links": 0.5}, {"links": 1.0},
 ]
 
 
@@ -64,7 +66,10 @@ def _time_reruns(base, repeats: int) -> dict[str, list[float]]:
     for setting in SETTINGS:
         for _ in range(repeats):
             start = time.perf_counter()
-            rerun(base, **setting)
+            if "links" in setting:
+                same_fact_sources(base, setting["links"])
+            else:
+                rerun(base, **setting)
             times.setdefault(_name(setting), []).append(time.perf_counter() - start)
     return times
 
@@ -78,7 +83,7 @@ def _time_widget(base, repeats: int) -> dict[str, list[float]] | None:
         explorer = Explorer(base, embedders=[base.options.embedder])
     except ImportError:
         return None
-    control = {"threshold": explorer.threshold, "period": explorer.period}
+    control = {"threshold": explorer.threshold, "period": explorer.period, "links": explorer.link_threshold}
     times: dict[str, list[float]] = {}
     for setting in SETTINGS:
         for _ in range(repeats):
@@ -86,6 +91,7 @@ def _time_widget(base, repeats: int) -> dict[str, list[float]] | None:
             # Start from the default view (for "period all", from one period), so each timed
             # step is a real change.
             explorer.threshold.value, explorer.unit.value, explorer.sentences.value = 0.5, "sentences", 6
+            explorer.link_threshold.value = LINK_THRESHOLD
             explorer.period.value = "2021-07" if value == ALL_PERIODS else ALL_PERIODS
             start = time.perf_counter()
             if isinstance(value, Budget) and value.words:

@@ -15,16 +15,19 @@ from talkhis import embed
 from talkhis.errors import InputError
 from talkhis.explore import (
     ALL_PERIODS,
+    LINK_THRESHOLD,
     articles_html,
     cluster_choices,
     embedder_choices,
     highlighted,
     period_choices,
     rerun,
+    same_fact_sources,
     summary_rows,
 )
 from talkhis.pipeline import Options, Result, summarize_corpus
-from talkhis.report import summary_dict
+from talkhis.links import find_links
+from talkhis.report import sources_text, summary_dict
 from talkhis.select import Budget
 
 COPY, ORIGINAL, FOX = "000_f9289ace09eb3e20", "001_ca3e1f2505a79631", "004_9faea2139f5b08b6"
@@ -118,6 +121,18 @@ def test_highlighted_and_articles_html_mark_exactly_the_cluster(base):
     assert highlighted(base, None) == {} and "Choose a cluster" in articles_html(base, None)
 
 
+def test_same_fact_sources_are_the_links_of_each_summary_sentence(base):
+    links = find_links(base.sentences, base.vectors, base.corpus, threshold=LINK_THRESHOLD)
+    linked = {frozenset(((a.article, a.index), (b.article, b.index))) for a, b in links.as_sentence_pairs()}
+    for item, sources in zip(base.summary, same_fact_sources(base)):
+        own = (item.sentence.article, item.sentence.index)
+        assert all(s.article != item.sentence.article for s in sources)
+        assert {frozenset((own, (s.article, s.index))) for s in sources} == {p for p in linked if own in p}
+    strict, loose = same_fact_sources(base, threshold=1.4), same_fact_sources(base, threshold=0.4)
+    assert all(set(map(id, s)) <= set(map(id, lo)) for s, lo in zip(strict, loose))
+    assert sum(map(len, loose)) > sum(map(len, strict))
+
+
 def test_summary_rows_carry_english_or_say_why_not(corpus):
     untranslated = summarize_corpus(corpus, Options(embedder="tfidf", cache=False, translator="none"))
     rows = summary_rows(untranslated)
@@ -129,8 +144,8 @@ def test_summary_rows_carry_english_or_say_why_not(corpus):
 
 def test_explorer_module_imports_without_ipywidgets():
     code = ("import sys; sys.modules['ipywidgets'] = None\n"
-            "import talkhis.explore as e\n"
-            "try:\n    e.Explorer(None)\nexcept e.MissingDependency as exc:\n    print(exc)\n")
+            "import talkhis.explore as e\nfrom talkhis.errors import MissingDependency\n"
+            "try:\n    e.Explorer(None)\nexcept MissingDependency as exc:\n    print(exc)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": str(SRC)},
                          check=True)
     assert "pip install 'talkhis[notebooks]'" in out.stdout
@@ -144,6 +159,8 @@ def test_explorer_starts_with_the_run_it_was_given(explorer, base):
         assert escape(row.english) in explorer.summary_view.value
         assert escape(row.arabic) in explorer.summary_view.value
     assert "threshold 0.50" in explorer.status.value and "summary of 6" in explorer.status.value
+    assert [r.same_fact for r in explorer.rows] == [
+        sources_text(base, ((x.article, x.index) for x in linked)) or "none" for linked in same_fact_sources(base)]
 
 
 def test_budget_controls_change_the_summary_in_place(explorer, base):
@@ -170,6 +187,17 @@ def test_threshold_reclusters_without_embedding_again(explorer, base, monkeypatc
     assert explorer.result.vectors is base.vectors
     assert summary_dict(explorer.result) == summary_dict(rerun(base, threshold=0.8))
     assert "threshold 0.80" in explorer.status.value
+
+
+def test_link_threshold_relinks_the_summary_without_reselecting(explorer):
+    result, rows = explorer.result, explorer.rows
+    explorer.link_threshold.value = 0.4
+    assert explorer.result is result
+    assert [(r.article, r.index) for r in explorer.rows] == [(r.article, r.index) for r in rows]
+    assert explorer.same_fact == same_fact_sources(result, 0.4)
+    assert sum(map(len, explorer.same_fact)) > sum(len(s) for s in same_fact_sources(result, LINK_THRESHOLD))
+    assert explorer.summary_view.value.count("same fact: ") == len(rows)
+    assert "links ≥ 0.40" in explorer.status.value
 
 
 def test_choosing_a_cluster_highlights_its_sentences(explorer):
@@ -203,12 +231,12 @@ def test_period_picker_summarises_one_period(explorer):
 
 def test_a_second_embedder_is_embedded_once_and_kept(corpus, monkeypatch):
     pytest.importorskip("ipywidgets")
-    from talkhis import explore
+    from talkhis.explore import Explorer, widget
 
     runs = []
-    real = explore.summarize_corpus
-    monkeypatch.setattr(explore, "summarize_corpus", lambda c, o: runs.append(o.embedder) or real(c, o))
-    ex = explore.Explorer(real(corpus, Options(embedder="tfidf", cache=False)), embedders=["tfidf", "use"])
+    real = widget.summarize_corpus
+    monkeypatch.setattr(widget, "summarize_corpus", lambda c, o: runs.append(o.embedder) or real(c, o))
+    ex = Explorer(real(corpus, Options(embedder="tfidf", cache=False)), embedders=["tfidf", "use"])
     ex.embedder.value = "use"
     assert runs == ["use"] and ex.result.embedder == "use" and ex.result.vectors.shape[1] == 512
     ex.embedder.value = "tfidf"
