@@ -37,6 +37,7 @@ CHECKS_ON_CORPUS = [ex.check_copy, ex.check_stories, ex.check_top_rule, ex.check
 CHECKS_ON_RESULT = [ex.check_threshold, ex.check_copy_cluster, ex.check_embedder_split, ex.check_similar_stories,
                     ex.check_wrong_citation, ex.check_least_covered, ex.check_cited_not_quoted, ex.check_word_budget,
                     ex.check_widest]
+CHECKS_ON_EVALUATION = [ex.check_beats_lead, ex.check_held_out, ex.check_missing_key_facts]
 
 
 @pytest.mark.parametrize("check", CHECKS_ON_CORPUS + CHECKS_ON_RESULT, ids=lambda c: c.__name__)
@@ -46,8 +47,13 @@ def test_an_unanswered_exercise_says_so_and_what_to_write(check, corpus, result)
     assert repr(verdict).startswith("… Not answered yet: replace None with ")
 
 
+@pytest.mark.parametrize("check", CHECKS_ON_EVALUATION, ids=lambda c: c.__name__)
+def test_an_unanswered_evaluation_exercise_needs_no_data(check):
+    assert repr(check(None, *[None] * (check.__code__.co_argcount - 1))).startswith("… Not answered yet")
+
+
 def test_every_check_is_exported():
-    assert sorted(c.__name__ for c in CHECKS_ON_CORPUS + CHECKS_ON_RESULT) == sorted(
+    assert sorted(c.__name__ for c in CHECKS_ON_CORPUS + CHECKS_ON_RESULT + CHECKS_ON_EVALUATION) == sorted(
         n for n in ex.__all__ if n.startswith("check_"))
 
 
@@ -164,3 +170,47 @@ def test_cited_not_quoted_and_word_budget_against_the_pipeline(corpus, result):
     n = len(summarize_corpus(corpus, Options(embedder="tfidf", threshold=0.7, sentences=None, words=60,
                                              cache=False)).summary)
     assert ex.check_word_budget(n, result).ok is True and ex.check_word_budget(n + 1, result).ok is False
+
+
+# ---------------------------------------------------------------- notebook 04: evaluation
+
+
+def eval_result(diff: np.ndarray):
+    from talkhis.evaluate import EvalResult
+
+    rng = np.random.default_rng(0)
+    lead = rng.uniform(0.3, 0.6, size=(len(diff), 3))
+    return EvalResult(systems=["talkhis", "lead"], ids=[f"a{i}" for i in range(len(diff))], budgets=[50] * len(diff),
+                      scores={"talkhis": lead + diff[:, None], "lead": lead}, summaries={}, cv_folds=5)
+
+
+def test_beats_lead_reads_the_paired_interval():
+    clear = eval_result(np.full(30, 0.05))
+    assert ex.check_beats_lead("better", clear).ok is True
+    assert ex.check_beats_lead("tie", clear).ok is False
+    assert ex.check_beats_lead("worse", eval_result(np.full(30, -0.05))).ok is True
+    noisy = eval_result(np.resize([0.06, -0.05], 30))
+    verdict = ex.check_beats_lead("tie", noisy)
+    assert verdict.ok is True and "a higher mean is not a win" in verdict.message
+    assert ex.check_beats_lead("maybe", noisy).ok is False
+
+
+def test_held_out_names_the_fold_with_the_lowest_score():
+    from talkhis.evaluate.gold_metrics import Fold, LeaveOneOut
+
+    loao = LeaveOneOut([Fold("000_x", 0.5, 0.6, 0.41), Fold("001_y", 0.5, 0.55, 0.2), Fold("002_z", 0.45, 0.5, 0.3)])
+    verdict = ex.check_held_out("001", loao)
+    assert verdict.ok is True and "would have flattered it" in verdict.message
+    assert ex.check_held_out("000", loao).ok is False
+    assert "Cannot read" in ex.check_held_out("0", loao).message
+
+
+def test_missing_key_facts_against_the_gold_files(result):
+    from talkhis.evaluate import load_gold
+
+    with (ROOT / "data" / "gold" / "facts.tsv").open(encoding="utf-8", newline="") as handle:
+        key = {r["id"] for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if r["key"] == "yes"}
+    covered = set().union(*(gold_facts(s.sentence) for s in result.summary)) & key
+    gold = load_gold(ROOT / "data" / "gold")
+    assert ex.check_missing_key_facts(len(key - covered), result, gold).ok is True
+    assert ex.check_missing_key_facts(len(key - covered) + 1, result, gold).ok is False
