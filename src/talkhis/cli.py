@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("summarize", help="summarise a folder of Arabic .txt articles")
     s.add_argument("folder", help="folder holding the articles (.txt; UTF-8, UTF-16 or Windows-1256)")
-    s.add_argument("--out", default="outputs", help="output folder (replaced whole; default: outputs)")
+    s.add_argument("--out", default="outputs", help="output folder (default: outputs); a folder talkhis wrote before is replaced, any other non-empty folder is refused")
+    s.add_argument("--force", action="store_true", help="write into a non-empty folder talkhis did not write, beside its files (never over them)")
     size = s.add_mutually_exclusive_group()
     size.add_argument("--sentences", type=_positive, help="summary length in sentences (default 6)")
     size.add_argument("--words", type=_positive, help="summary length in words")
@@ -102,9 +103,11 @@ def _summarize(args: argparse.Namespace) -> int:
     result = summarize_folder(args.folder, options)
     for skipped in result.corpus.skipped:
         print(f"talkhis: warning: skipped {skipped.reason}", file=sys.stderr)
+    for note in result.corpus.notes:
+        print(f"talkhis: warning: {note}", file=sys.stderr)
     if not result.summary:
         raise TalkhisError(f"{args.folder}: no sentence long enough to summarise")
-    out = write_outputs(result, args.out)
+    out = write_outputs(result, args.out, force=args.force)
     if args.quiet:
         return 0
     stories = result.n_stories

@@ -31,7 +31,7 @@ from .corpus import Article, make_article
 from .errors import InputError, UnknownBackend
 from .lang import normalize_arabic, stopwords, tokenize
 from .overview import markdown_table
-from .report import atomic_output_dir
+from .outdir import output_dir
 from .salience import SalienceModel, article_features, fit_salience
 from .segment import TITLE
 
@@ -706,7 +706,7 @@ def evaluate_file(
     result = evaluate_records(records, systems, embedder=embedder, seed=seed, cv_folds=cv_folds, model=model,
                               n_boot=n_boot, source=str(path))
     if out_dir is not None:
-        with atomic_output_dir(out_dir) as tmp:
+        with output_dir(out_dir) as tmp:
             with (tmp / "summaries.jsonl").open("w", encoding="utf-8") as handle:
                 for k, record_id in enumerate(result.ids):
                     for name in result.systems:
