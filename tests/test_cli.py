@@ -449,7 +449,7 @@ def test_summary_json_has_the_documented_keys(seeds_run):
         assert {"text", "translation", "translation_source", "sources", "cluster", "date"} <= set(item)
         assert item["sources"] and all(set(s) == {"article", "sentence"} for s in item["sources"])
     config = data["config"]
-    assert set(Options.__dataclass_fields__) | {"embedder_backend", "translator_backend", "talkhis_version"} <= set(config)
+    assert (set(Options.__dataclass_fields__) - {"cache"}) | {"embedder_backend", "translator_backend", "talkhis_version"} <= set(config)
     assert config["talkhis_version"] == __version__
     assert config["embedder_backend"] == "use" and config["translator_backend"] == "reference"
     assert config["sentences"] == 6 and config["words"] is None and config["cluster_method"] == "agglomerative"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .lang import Language, arabic_ratio, get_language, normalize_arabic
-from .segment import HEADING_MAX_WORDS, SENTENCE, Sentence, segment
+from .segment import HEADING_MAX_WORDS, SENTENCE, Sentence, join_lines, segment
 
 __all__ = [
     "Rule",
@@ -412,6 +412,7 @@ def make_article(article_id: str, text: str, *, path: str | None = None, encodin
     """Clean, segment and describe one decoded text (the in-memory entry point of the stage)."""
     lang = lang or get_language("ar")
     kept, removed = clean(text)
+    kept = join_lines(text, kept)  # hard-wrapped lines become one block per paragraph
     removed_lines = [r.text for r in removed]
     kept_lines = [text[a:b] for a, b in kept]
     dateline = next((r for r in removed if r.rule == "dateline"), None)
