@@ -134,6 +134,14 @@ def test_background_then_what_changed_with_the_core_event_first():
     assert [s.period for s in selection.summary] == ["2021-07"] * 2 + ["2024-01"] * 3
 
 
+def test_the_core_event_as_first_reported_leads_even_when_later_news_scores_higher():
+    built = build({"e1": ("2010-01-12", ["quake", "e1 only"]), "e2": ("2010-01-20", ["toll", "e2 only"]),
+                   "e3": ("2010-01-22", ["toll", "e3 only"])}, {("e3", 0): ("e2", 0)})
+    selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=2))
+    assert selection.score[built.index("e2", 0)] > selection.score[built.index("e1", 0)]
+    assert [(s.sentence.article, s.sentence.index) for s in selection.summary] == [("e1", 0), ("e2", 0)]
+
+
 def test_what_only_one_background_story_says_and_what_later_repeats_wait():
     built = build(STORY, TWINS)
     selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=5))

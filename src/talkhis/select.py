@@ -16,9 +16,10 @@ together for several dated articles:
    period offers *what changed*: what it reports more widely than any earlier period (see
    :func:`repeated_period`). Every other candidate waits for whatever budget is left at the end;
 4. each period gets a share of the budget in proportion to the content clusters it offers
-   (at least one sentence each while the budget allows). The best background candidate, the
-   core event as first reported, is taken first, then the best development of each later
-   period, then every period up to its share, then the best remaining candidates overall;
+   (at least one sentence each while the budget allows). The core event as first reported (the
+   best background candidate of the earliest article) is taken first, then the best
+   development of each later period, then every period up to its share, then the best
+   remaining candidates overall;
 5. every pick is made by maximal marginal relevance on quantised scores; a candidate too
    similar to one already taken is a repeat and never taken;
 6. the result is ordered by period, the core event first, then reading order (article date,
@@ -335,7 +336,11 @@ def choose(
         return picks
 
     live = [p for p in order if pool[p]]
-    core = [i for p in live for i in fill(pool[p], 1)]  # the core event, then each later period's news
+    core: list[int] = []
+    if live:  # the core event as first reported: the best candidate of the earliest article that has one
+        first = min(pool[live[0]], key=lambda i: (date_of[sentences[i].article], sentences[i].article))
+        core = fill([i for i in pool[live[0]] if sentences[i].article == sentences[first].article], 1)
+    core += [i for p in live[1:] for i in fill(pool[p], 1)]  # then each later period's best news
     for p in live:  # each period up to its share
         if sentence_budget:
             fill(pool[p], quotas[p] - sum(period_of[sentences[i].article] == p for i in chosen))
