@@ -29,6 +29,7 @@ from .cluster import Cluster
 from .corpus import Article, Corpus
 from .salience import SalienceModel, article_features, centrality, salience_features
 from .segment import SENTENCE, Sentence
+from .stable import qkey
 
 __all__ = [
     "Selected",
@@ -295,7 +296,7 @@ def rank_single(article: Article, vectors: np.ndarray, *, model: SalienceModel |
     v = np.asarray(vectors, dtype=np.float64)[body]
     chosen: list[int] = []
     words = 0
-    for j in sorted(range(len(body)), key=lambda j: (-scores[j], j)):
+    for j in sorted(range(len(body)), key=lambda j: (-qkey(scores[j]), j)):
         if budget_sentences is not None and len(chosen) >= budget_sentences:
             break
         if budget_words is not None and words >= budget_words:
