@@ -38,6 +38,7 @@ class Options:
     strict: bool = False
     cache: bool = True
     seed: int = 0
+    device: str = "auto"
 
     def budget(self) -> Budget:
         return Budget(sentences=None, words=self.words) if self.words else Budget(sentences=self.sentences)
@@ -82,6 +83,8 @@ def clustered_sentences(corpus: Corpus) -> list[Sentence]:
 
 def summarize_corpus(corpus: Corpus, options: Options = Options()) -> Result:
     """Embed, cluster, select and translate for an already loaded corpus."""
+    # The translator comes first so that a model it cannot find fails before any work is done.
+    translator = get_translator(options.translator, device=options.device, articles=[a.id for a in corpus.articles])
     sentences = clustered_sentences(corpus)
     embedder = get_embedder(options.embedder, cache=options.cache)
     # Each distinct text is embedded once, so the sentences of a copied article get exactly the
@@ -94,7 +97,6 @@ def summarize_corpus(corpus: Corpus, options: Options = Options()) -> Result:
     clusters = describe_clusters(labels, vectors, sentences, corpus)
     selection = choose(corpus, sentences, vectors, clusters, options.budget())
     notes = selection_notes(corpus, sentences, clusters, selection, options.budget(), threshold=options.threshold)
-    translator = get_translator(options.translator)
     translations = translator.translate([s.sentence.text for s in selection.summary])
     return Result(corpus, options, sentences, vectors, labels, clusters, selection.summary, translations,
                   embedder.name, translator.name, periods(corpus.articles), selection, notes)

@@ -21,6 +21,7 @@ from .errors import InputError
 from .outdir import output_dir
 from .periods import UNDATED, period_order
 from .table import sentences_csv
+from .translate.adequacy import adequacy_fields, adequacy_label, adequacy_warning
 
 if TYPE_CHECKING:
     from .pipeline import Result
@@ -106,6 +107,7 @@ def summary_dict(result: Result) -> dict:
                 "translation": t.text,
                 "translation_source": t.source,
                 "translation_note": t.note,
+                **adequacy_fields(t),
                 "article": s.sentence.article,
                 "sentence": s.sentence.index,
                 "sources": [{"article": x.article, "sentence": x.index} for x in s.sources],
@@ -181,8 +183,9 @@ def summary_markdown(result: Result, data: dict | None = None) -> str:
             lines += [
                 f"{n}. <p dir=\"rtl\" lang=\"ar\">{item['text']}</p>",
                 "",
-                f"   {_english(item)} *({item['translation_source']})*",
+                f"   {_english(item)} *({adequacy_label(item)})*",
                 "",
+                *([f"   > ⚠ {adequacy_warning(item)}", ""] if adequacy_warning(item) else []),
                 f"   {_where(result, item)}",
                 "",
             ]
@@ -207,7 +210,7 @@ _CSS = """
 body{font-family:'Noto Sans Arabic','Noto Sans','DejaVu Sans',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #ddd;padding:.6em;vertical-align:top}
 td.ar{direction:rtl;text-align:right;font-size:1.15em;width:42%}td.en{width:38%}
-.meta{color:#555;font-size:.85em}.untranslated{color:#a33;font-style:italic}
+.meta{color:#555;font-size:.85em}.untranslated{color:#a33;font-style:italic}.warn{color:#a33;font-weight:bold;font-size:.85em}
 figure{margin:2em 0}img{max-width:100%}
 """
 
@@ -222,7 +225,8 @@ def report_html(result: Result, charts: dict[str, bytes], data: dict | None = No
         rows = []
         for n, item in items:
             english = (
-                f"{esc(item['translation'])}<div class='meta'>translation: {esc(item['translation_source'])}</div>"
+                f"{esc(item['translation'])}<div class='meta'>translation: {esc(adequacy_label(item))}</div>"
+                + (f"<div class='warn'>⚠ {esc(adequacy_warning(item))}</div>" if adequacy_warning(item) else "")
                 if item["translation"] is not None
                 else f"<span class='untranslated'>untranslated: {esc(item['translation_note'] or '')}</span>"
             )

@@ -27,7 +27,8 @@ segment can be read on its own: it does not start mid-clause (a clause opened by
 after a full stop is a sentence of its own in Arabic news style, but not a self-contained one)
 and is not cut off.
 
-Sentence-boundary F1 against the hand-made gold is in ``benchmarks/README.md``.
+Sentence-boundary F1 on the hand-made gold of the seeds (``benchmarks/bench_segment.py``): 0.989,
+against 0.978 for sentencex and 0.521 for pysbd, whose Arabic rules end sentences at ``،``.
 """
 
 from __future__ import annotations
