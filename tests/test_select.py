@@ -251,8 +251,9 @@ def test_the_default_summary_leads_with_the_core_event_then_the_2024_news(result
     assert "الحوار الاستراتيجي الرابعة" in first.sentence.text  # the fourth strategic dialogue
     news = [s for s in summary if s.period == "2024-01"]
     assert len(news) >= 2 and all(s.sentence.article.startswith("004") for s in news)
-    # the attacks on US forces and the US strikes
+    # the attacks on US forces, the US strikes, and al-Sudani's demand that US forces leave
     assert any("هجوم" in s.sentence.text for s in news) and any("ضربات" in s.sentence.text for s in news)
+    assert any("السوداني" in s.sentence.text and "بسحب قواتها" in s.sentence.text for s in news)
 
 
 def test_the_default_summary_holds_no_fragment(result):

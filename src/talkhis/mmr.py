@@ -17,7 +17,7 @@ from .stable import STEP, qkey, quantize
 __all__ = ["LAMBDA", "Similarity", "mmr"]
 
 #: Default trade-off between score and novelty.
-LAMBDA = 0.85
+LAMBDA = 0.95
 
 Similarity = np.ndarray | Callable[[np.ndarray, int], np.ndarray]
 
