@@ -120,3 +120,13 @@ def test_a_result_records_a_decision_for_every_sentence_and_its_notes(result):
     assert sum(selection.quotas.values()) == 6
     assert result.notes == ["004_9faea2139f5b08b6 (Fox News) supplies 4 of the 6 summary sentences; "
                             "it is the only article of 2024-01"]
+
+
+def test_summary_sentences_cite_their_same_fact_links(result):
+    from talkhis.links import find_links
+
+    links = find_links(result.sentences, result.vectors, result.corpus)
+    for item in result.summary:
+        cited = [result.sentences.index(s) for s in item.sources]
+        assert sorted(cited) == sorted({item.index, *links.sources_of(item.index)})
+        assert item.coverage == len({result.corpus.story(s.article) for s in item.sources})

@@ -213,6 +213,20 @@ def test_sources_come_from_the_finder_it_is_given():
     assert "talks" not in by_fact  # reported first in 2021: it repeats the background
 
 
+def test_citations_change_what_is_cited_not_what_is_chosen():
+    built = build(STORY, TWINS)
+
+    class Nothing:
+        def sources_of(self, i):
+            return []
+
+    plain = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=5))
+    cited = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=5), citations=Nothing())
+    assert [s.index for s in cited.summary] == [s.index for s in plain.summary] and cited.why == plain.why
+    assert all(s.sources == [s.sentence] and s.coverage == 1 and s.periods == [s.period] for s in cited.summary)
+    assert plain.summary[0].coverage == 3
+
+
 def test_float_noise_changes_nothing():
     built = build(STORY, TWINS)
     budget = Budget(sentences=4)

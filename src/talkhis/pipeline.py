@@ -15,6 +15,7 @@ from .cluster import Cluster, ContentClusterer, describe_clusters
 from .corpus import MAX_BYTES, Corpus, load_corpus
 from .embed import get_embedder
 from .segment import HEADING, TITLE, Sentence
+from .links import find_links
 from .notes import selection_notes
 from .periods import periods
 from .select import Budget, Selected, Selection, choose
@@ -95,7 +96,10 @@ def summarize_corpus(corpus: Corpus, options: Options = Options()) -> Result:
     clusterer = ContentClusterer(options.cluster_method, threshold=options.threshold, random_state=options.seed)
     labels = clusterer.fit_predict(vectors)
     clusters = describe_clusters(labels, vectors, sentences, corpus)
-    selection = choose(corpus, sentences, vectors, clusters, options.budget())
+    # Clusters (topics) weigh how widely something is reported; a summary sentence cites only
+    # the sentences linked to it as the same fact.
+    selection = choose(corpus, sentences, vectors, clusters, options.budget(),
+                       citations=find_links(sentences, vectors, corpus))
     notes = selection_notes(corpus, sentences, clusters, selection, options.budget(), threshold=options.threshold)
     translations = translator.translate([s.sentence.text for s in selection.summary])
     return Result(corpus, options, sentences, vectors, labels, clusters, selection.summary, translations,

@@ -25,8 +25,10 @@ together for several dated articles:
 6. the result is ordered by period, the core event first, then reading order (article date,
    article, position).
 
-:func:`choose` also says why every other sentence was left out (:class:`Selection`), which
-:mod:`talkhis.table` writes as ``sentences.csv``.
+A summary sentence cites the sentences a second finder names (:mod:`talkhis.links` in the
+pipeline: the same fact, not just the same topic). :func:`choose` also says why every other
+sentence was left out (:class:`Selection`), which :mod:`talkhis.table` writes as
+``sentences.csv``.
 """
 
 from __future__ import annotations
@@ -122,9 +124,9 @@ class Selected:
         sentence: the sentence as written.
         cluster: its content cluster.
         score: salience plus weighted support.
-        coverage: how many distinct stories report it (itself included).
+        coverage: how many distinct stories its sources come from (its own included).
         period: the period of its own article.
-        sources: itself and every sentence that reports the same, by article and position.
+        sources: itself and the sentences it cites as reporting the same, by article and position.
         periods: every period among its sources, in time order.
         index: its position in the clustered sentences.
     """
@@ -265,6 +267,7 @@ def choose(
     *,
     model: SalienceModel | None = None,
     sources: SourceFinder | None = None,
+    citations: SourceFinder | None = None,
     lambda_: float = LAMBDA,
 ) -> Selection:
     """Pick the summary sentences from clustered ``sentences`` (see the module docstring) and
@@ -276,11 +279,15 @@ def choose(
         clusters: their content clusters.
         budget: how long the summary may be.
         model: the salience model (the shipped one by default).
-        sources: which sentences report what each one says (cluster members by default).
+        sources: which sentences report what each one says, for support, agreement and
+            repeats (cluster members by default).
+        citations: which sentences a summary sentence cites as its sources (``sources`` by
+            default); :class:`talkhis.links.Links` cites only sentences reporting the same fact.
         lambda_: the MMR trade-off between score and novelty.
     """
     model = model or SalienceModel.default()
     sources = sources or ClusterSources(clusters)
+    citations = citations or sources
     vectors = np.asarray(vectors, dtype=np.float64)
     n = len(sentences)
     period_of = periods(corpus.articles)
@@ -302,7 +309,6 @@ def choose(
     coverage = np.array([len({story_of[sentences[j].article] for j in s}) for s in support_sets], dtype=np.int64)
     support = (coverage - 1) / (n_stories - 1) if n_stories > 1 else np.zeros(n)
     score = salience + SUPPORT_WEIGHT * support
-    source_periods = [sorted(found, key=rank.__getitem__) for found in stories_per_period]
     repeats = [repeated_period(stories_per_period[i], order, period_of[s.article]) for i, s in enumerate(sentences)]
 
     why = ["" for _ in range(n)]
@@ -372,19 +378,19 @@ def choose(
         else:
             why[i] = "over budget"
 
-    summary = [
-        Selected(
+    summary = []
+    for i in summary_order:
+        cited = sorted({i, *citations.sources_of(i)}, key=lambda j: (sentences[j].article, sentences[j].index))
+        summary.append(Selected(
             sentence=sentences[i],
             cluster=cluster_of.get(i, -1),
             score=float(score[i]),
-            coverage=int(coverage[i]),
+            coverage=len({story_of[sentences[j].article] for j in cited}),
             period=period_of[sentences[i].article],
-            sources=[sentences[j] for j in sorted(support_sets[i], key=lambda j: (sentences[j].article, sentences[j].index))],
-            periods=source_periods[i],
+            sources=[sentences[j] for j in cited],
+            periods=sorted({period_of[sentences[j].article] for j in cited}, key=rank.__getitem__),
             index=i,
-        )
-        for i in summary_order
-    ]
+        ))
     return Selection(summary, why, salience, score, support, coverage, order, quotas)
 
 
