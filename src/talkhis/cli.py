@@ -124,7 +124,7 @@ def _add_translations_parser(sub) -> None:
 
 def _summarize(args: argparse.Namespace) -> int:
     from .pipeline import Options, summarize_folder
-    from .report import write_outputs
+    from .report import section_title, write_outputs
 
     options = Options(
         embedder=args.embedder,
@@ -147,6 +147,8 @@ def _summarize(args: argparse.Namespace) -> int:
     if not result.summary:
         raise TalkhisError(f"{args.folder}: no sentence long enough to summarise")
     out = write_outputs(result, args.out, force=args.force)
+    for note in result.notes:
+        print(f"talkhis: warning: {note}", file=sys.stderr)
     if args.quiet:
         return 0
     stories = result.n_stories
@@ -155,11 +157,14 @@ def _summarize(args: argparse.Namespace) -> int:
           + (f"; {', '.join(copies)} counted as copies" if copies else "") + ")")
     if stories == 1:
         print("note: only one story, so the summary shows what it says, not what several sources share")
+    order = result.selection.period_order
     for n, (item, t) in enumerate(zip(result.summary, result.translations), start=1):
+        if n == 1 or item.period != result.summary[n - 2].period:
+            print(f"\n== {section_title(item.period, order)}")
         english = t.text if t.ok else f"[untranslated: {t.note}]"
-        print(f"\n{n}. [{item.period}] {item.sentence.text}\n   {english}\n   sources: "
+        print(f"\n{n}. {item.sentence.text}\n   {english}\n   sources: "
               + ", ".join(f"{s.article}#{s.index}" for s in item.sources))
-    print(f"\nwrote {out}/: summary.json, summary.md, report.html and {len(list(out.glob('*.png')))} charts")
+    print(f"\nwrote {out}/: summary.json, summary.md, report.html, sentences.csv and {len(list(out.glob('*.png')))} charts")
     return 0
 
 

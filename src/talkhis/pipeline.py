@@ -15,7 +15,10 @@ from .cluster import Cluster, ContentClusterer, describe_clusters
 from .corpus import MAX_BYTES, Corpus, load_corpus
 from .embed import get_embedder
 from .segment import HEADING, TITLE, Sentence
-from .select import Budget, Selected, periods, select_sentences
+from .links import find_links
+from .notes import selection_notes
+from .periods import periods
+from .select import Budget, Selected, Selection, choose
 from .translate import Translation, get_translator
 
 __all__ = ["Options", "Result", "summarize_folder", "summarize_corpus", "clustered_sentences"]
@@ -57,6 +60,10 @@ class Result:
     embedder: str
     translator: str
     periods: dict[str, str] = field(default_factory=dict)
+    #: Every clustered sentence's score and the reason it was or was not chosen.
+    selection: Selection | None = None
+    #: Warnings about the summary (see :func:`talkhis.notes.selection_notes`).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_stories(self) -> int:
@@ -89,10 +96,14 @@ def summarize_corpus(corpus: Corpus, options: Options = Options()) -> Result:
     clusterer = ContentClusterer(options.cluster_method, threshold=options.threshold, random_state=options.seed)
     labels = clusterer.fit_predict(vectors)
     clusters = describe_clusters(labels, vectors, sentences, corpus)
-    summary = select_sentences(corpus, sentences, vectors, clusters, options.budget())
-    translations = translator.translate([s.sentence.text for s in summary])
-    return Result(corpus, options, sentences, vectors, labels, clusters, summary, translations,
-                  embedder.name, translator.name, periods(corpus.articles))
+    # Clusters (topics) weigh how widely something is reported; a summary sentence cites only
+    # the sentences linked to it as the same fact.
+    selection = choose(corpus, sentences, vectors, clusters, options.budget(),
+                       citations=find_links(sentences, vectors, corpus))
+    notes = selection_notes(corpus, sentences, clusters, selection, options.budget(), threshold=options.threshold)
+    translations = translator.translate([s.sentence.text for s in selection.summary])
+    return Result(corpus, options, sentences, vectors, labels, clusters, selection.summary, translations,
+                  embedder.name, translator.name, periods(corpus.articles), selection, notes)
 
 
 def summarize_folder(folder: str | Path, options: Options = Options()) -> Result:
