@@ -5,8 +5,8 @@ For each embedder (``use`` and ``tfidf`` by default), in this process:
 1. *embed once*: ``summarize_corpus(corpus, Options(embedder=..., cache=False))`` — the cost
    paid the first time the explorer shows an embedder (model load + encoding + the rest);
 2. *re-run*: :func:`talkhis.explore.rerun` on the stored vectors for each setting of a fixed
-   list (thresholds 0.3-0.8, budgets of 3/9 sentences and 60/120 words, each period), and
-   :func:`talkhis.explore.same_fact_sources` for two link thresholds (0.5, 1.0),
+   list (cluster thresholds 0.3-0.8, link thresholds 0.5 and 1.0, budgets of 3/9 sentences and
+   60/120 words, each period),
    timed with ``time.perf_counter``, every setting repeated (5 times, once with ``--quick``);
 3. *widget*: the same settings applied to an :class:`~talkhis.explore.Explorer` by setting its
    controls' values, so the figure also holds redrawing the summary, the cluster picker and the
@@ -31,7 +31,7 @@ from pathlib import Path
 from _measure import loadavg
 
 from talkhis import load_corpus
-from talkhis.explore import ALL_PERIODS, LINK_THRESHOLD, rerun, same_fact_sources
+from talkhis.explore import ALL_PERIODS, LINK_THRESHOLD, rerun
 from talkhis.pipeline import Options, summarize_corpus
 from talkhis.select import Budget
 
@@ -42,7 +42,7 @@ SETTINGS = [
     *({"budget": Budget(sentences=k)} for k in (3, 9)),
     *({"budget": Budget(sentences=None, words=w)} for w in (60, 120)),
     {"period": "2021-07"}, {"period": "2024-01"}, {"period": ALL_PERIODS},
-    {"links": 0.5}, {"links": 1.0},
+    {"link_threshold": 0.5}, {"link_threshold": 1.0},
 ]
 
 
@@ -66,10 +66,7 @@ def _time_reruns(base, repeats: int) -> dict[str, list[float]]:
     for setting in SETTINGS:
         for _ in range(repeats):
             start = time.perf_counter()
-            if "links" in setting:
-                same_fact_sources(base, setting["links"])
-            else:
-                rerun(base, **setting)
+            rerun(base, **setting)
             times.setdefault(_name(setting), []).append(time.perf_counter() - start)
     return times
 
@@ -83,7 +80,7 @@ def _time_widget(base, repeats: int) -> dict[str, list[float]] | None:
         explorer = Explorer(base, embedders=[base.options.embedder])
     except ImportError:
         return None
-    control = {"threshold": explorer.threshold, "period": explorer.period, "links": explorer.link_threshold}
+    control = {"threshold": explorer.threshold, "period": explorer.period, "link_threshold": explorer.link_threshold}
     times: dict[str, list[float]] = {}
     for setting in SETTINGS:
         for _ in range(repeats):

@@ -134,16 +134,23 @@ def test_similar_stories_picks_the_closest_pair_of_different_stories(result):
 def test_wrong_citation_is_judged_by_the_gold_facts(result):
     judged = 0
     for n, item in enumerate(result.summary, 1):
-        for src in item.sources:
-            if src is item.sentence:
+        cluster = next(c for c in result.clusters if c.id == item.cluster)
+        around = {id(x): x for x in [*(result.sentences[i] for i in cluster.members), *item.sources]}
+        for other in around.values():
+            if other is item.sentence:
                 continue
-            own, theirs = gold_facts(item.sentence), gold_facts(src)
+            own, theirs = gold_facts(item.sentence), gold_facts(other)
             if own and theirs:
                 judged += 1
-                assert ex.check_wrong_citation((n, f"{src.article} §{src.index}"), result).ok is (not own & theirs)
+                verdict = ex.check_wrong_citation((n, f"{other.article} §{other.index}"), result)
+                assert verdict.ok is (not own & theirs)
+                if verdict.ok:
+                    cited = any(x is other for x in item.sources)
+                    assert ("talkhis cites it" if cited else "talkhis does not cite it") in verdict.message
     assert judged
     quoted = result.summary[0].sentence
-    assert "not a cited source" in ex.check_wrong_citation((1, f"{quoted.article} §{quoted.index}"), result).message
+    verdict = ex.check_wrong_citation((1, f"{quoted.article} §{quoted.index}"), result)
+    assert verdict.ok is False and "own sentence does not count" in verdict.message
 
 
 def test_wrong_citation_cannot_judge_articles_without_gold(tmp_path, articles_dir):

@@ -22,7 +22,6 @@ from talkhis.explore import (
     highlighted,
     period_choices,
     rerun,
-    same_fact_sources,
     summary_rows,
 )
 from talkhis.pipeline import Options, Result, summarize_corpus
@@ -121,16 +120,25 @@ def test_highlighted_and_articles_html_mark_exactly_the_cluster(base):
     assert highlighted(base, None) == {} and "Choose a cluster" in articles_html(base, None)
 
 
-def test_same_fact_sources_are_the_links_of_each_summary_sentence(base):
-    links = find_links(base.sentences, base.vectors, base.corpus, threshold=LINK_THRESHOLD)
-    linked = {frozenset(((a.article, a.index), (b.article, b.index))) for a, b in links.as_sentence_pairs()}
-    for item, sources in zip(base.summary, same_fact_sources(base)):
-        own = (item.sentence.article, item.sentence.index)
-        assert all(s.article != item.sentence.article for s in sources)
-        assert {frozenset((own, (s.article, s.index))) for s in sources} == {p for p in linked if own in p}
-    strict, loose = same_fact_sources(base, threshold=1.4), same_fact_sources(base, threshold=0.4)
-    assert all(set(map(id, s)) <= set(map(id, lo)) for s, lo in zip(strict, loose))
-    assert sum(map(len, loose)) > sum(map(len, strict))
+def test_rerun_cites_the_same_fact_links_at_the_link_threshold(base):
+    for at in (0.4, LINK_THRESHOLD, 1.4):
+        run = rerun(base, link_threshold=at)
+        assert [id(s.sentence) for s in run.summary] == [id(s.sentence) for s in base.summary]
+        links = find_links(run.sentences, run.vectors, run.corpus, threshold=at)
+        for item in run.summary:
+            i = run.sentences.index(item.sentence)
+            cited = {id(x) for x in item.sources if x is not item.sentence}
+            assert cited == {id(run.sentences[k]) for k in links.sources_of(i)}
+    loose, strict = rerun(base, link_threshold=0.4), rerun(base, link_threshold=1.4)
+    assert sum(len(s.sources) for s in loose.summary) > sum(len(s.sources) for s in strict.summary)
+
+
+def test_summary_rows_split_what_is_cited_from_the_rest_of_the_cluster(base):
+    for row, item in zip(summary_rows(base), base.summary):
+        cluster = next(c for c in base.clusters if c.id == item.cluster)
+        rest = [base.sentences[i] for i in cluster.members if base.sentences[i] not in item.sources]
+        assert row.sources == sources_text(base, ((x.article, x.index) for x in item.sources))
+        assert row.topic == (sources_text(base, sorted((x.article, x.index) for x in rest)) or "none")
 
 
 def test_summary_rows_carry_english_or_say_why_not(corpus):
@@ -159,8 +167,6 @@ def test_explorer_starts_with_the_run_it_was_given(explorer, base):
         assert escape(row.english) in explorer.summary_view.value
         assert escape(row.arabic) in explorer.summary_view.value
     assert "threshold 0.50" in explorer.status.value and "summary of 6" in explorer.status.value
-    assert [r.same_fact for r in explorer.rows] == [
-        sources_text(base, ((x.article, x.index) for x in linked)) or "none" for linked in same_fact_sources(base)]
 
 
 def test_budget_controls_change_the_summary_in_place(explorer, base):
@@ -189,14 +195,13 @@ def test_threshold_reclusters_without_embedding_again(explorer, base, monkeypatc
     assert "threshold 0.80" in explorer.status.value
 
 
-def test_link_threshold_relinks_the_summary_without_reselecting(explorer):
-    result, rows = explorer.result, explorer.rows
+def test_link_threshold_changes_what_the_summary_cites(explorer, base):
+    rows = explorer.rows
     explorer.link_threshold.value = 0.4
-    assert explorer.result is result
     assert [(r.article, r.index) for r in explorer.rows] == [(r.article, r.index) for r in rows]
-    assert explorer.same_fact == same_fact_sources(result, 0.4)
-    assert sum(map(len, explorer.same_fact)) > sum(len(s) for s in same_fact_sources(result, LINK_THRESHOLD))
-    assert explorer.summary_view.value.count("same fact: ") == len(rows)
+    assert summary_dict(explorer.result) == summary_dict(rerun(base, link_threshold=0.4))
+    assert sum(len(s.sources) for s in explorer.result.summary) > sum(len(s.sources) for s in base.summary)
+    assert explorer.summary_view.value.count("cites: ") == len(rows)
     assert "links ≥ 0.40" in explorer.status.value
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..corpus import DUPLICATE_CONTAINMENT, Corpus
 from ..errors import InputError
-from ..select import PERIOD_GAP_DAYS, periods
+from ..periods import PERIOD_GAP_DAYS, periods
 from .base import Verdict, article_id, article_ids, is_none, right, unanswered, unreadable, wrong
 
 __all__ = [

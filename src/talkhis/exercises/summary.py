@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..pipeline import Result
-from ..select import Budget, select_sentences
+from ..segment import Sentence
+from ..select import Budget, Selected, select_sentences
 from .base import (Verdict, article_ids, fact_reader, is_none, right, sentence_ref, show_ref, unanswered, unreadable,
                    wrong)
 
@@ -18,19 +19,26 @@ __all__ = [
 
 
 def check_wrong_citation(answer: object, result: Result) -> Verdict:
-    """Which source cited for a summary sentence does not report the same fact? ``(row, "003 §7")``."""
-    form = 'a pair (summary row, source sentence), e.g. (1, "003 §7"), or "none"'
+    """Which sentence of a summary row's cluster (or of its sources) does not report the row's
+    fact, so that citing it would be wrong? ``(row, "003 §7")``, or ``"none"``."""
+    form = 'a pair (summary row, sentence of its cluster or sources), e.g. (1, "003 §7"), or "none"'
     if answer is None:
         return unanswered(form)
     facts = fact_reader(result.corpus)
     if facts is None:
         return Verdict(None, "? No gold standard annotates these articles, so this check cannot judge: read the "
-                             "quoted sentence and the source side by side and decide whether they report one fact.")
-    bad = [(n, x) for n, s in enumerate(result.summary, 1) for x in s.sources
-           if x is not s.sentence and not facts(s.sentence) & facts(x)]
+                             "summary sentence and the other one side by side and decide whether they report one fact.")
+    members = {c.id: [result.sentences[i] for i in c.members] for c in result.clusters}
+
+    def around(item: Selected) -> list[Sentence]:
+        """The sentences a reader might take as the row's support: its cluster and its sources."""
+        seen = {id(item.sentence)}
+        return [x for x in [*members.get(item.cluster, []), *item.sources] if id(x) not in seen and not seen.add(id(x))]
+
+    bad = [(n, x) for n, s in enumerate(result.summary, 1) for x in around(s) if not facts(s.sentence) & facts(x)]
     if is_none(answer):
-        return right("Every cited source shares a fact with what it supports.") if not bad else wrong(
-            f"{len(bad)} cited source(s) report something else; read each row's sources.")
+        return right("Every sentence around the summary reports the fact it supports.") if not bad else wrong(
+            f"{len(bad)} sentence(s) in the rows' clusters or sources report something else.")
     try:
         n, (article, index) = int(answer[0]), sentence_ref(result.corpus, answer[1])  # type: ignore[index]
     except (InputError, TypeError, ValueError, IndexError):
@@ -38,19 +46,22 @@ def check_wrong_citation(answer: object, result: Result) -> Verdict:
     if not 1 <= n <= len(result.summary):
         return unreadable(answer, f"a row between 1 and {len(result.summary)}")
     item = result.summary[n - 1]
-    source = next((x for x in item.sources if (x.article, x.index) == (article, index)), None)
-    if source is None or source is item.sentence:
-        return wrong(f"{show_ref((article, index))} is not a cited source of row {n} (the quoted sentence itself does "
-                     f"not count); its sources are {', '.join(show_ref((x.article, x.index)) for x in item.sources)}.")
-    own, theirs = sorted(facts(item.sentence)), sorted(facts(source))
+    other = next((x for x in around(item) if (x.article, x.index) == (article, index)), None)
+    if other is None:
+        listed = ", ".join(show_ref((x.article, x.index)) for x in around(item)) or "nothing else"
+        return wrong(f"{show_ref((article, index))} is neither in row {n}'s cluster nor among its sources (the row's "
+                     f"own sentence does not count); they are {listed}.")
+    own, theirs = sorted(facts(item.sentence)), sorted(facts(other))
     if set(own) & set(theirs):
         return wrong(f"Both report {', '.join(sorted(set(own) & set(theirs)))} in the gold standard "
-                     "(data/gold/facts.tsv): that citation holds. Look for a source on another event or claim.")
-    sim = float(result.vectors[result.sentences.index(item.sentence)] @ result.vectors[result.sentences.index(source)])
+                     "(data/gold/facts.tsv): citing it is right. Look for one on another event or claim.")
+    cited = any(x is other for x in item.sources)
+    verdict = ("talkhis cites it: a wrong citation, where the same-fact links failed" if cited else
+               "talkhis does not cite it: its cluster holds it, but the same-fact links kept it out")
     return right(f"Row {n} reports {', '.join(own) or 'no fact'}, {show_ref((article, index))} reports "
-                 f"{', '.join(theirs) or 'no fact'} (data/gold/facts.tsv). They share a topic, not a fact: "
-                 f"similarity {sim:.2f}, yet average linkage joined them at distance threshold "
-                 f"{result.options.threshold}. {len(bad)} citation(s) of this summary are wrong this way.")
+                 f"{', '.join(theirs) or 'no fact'} (data/gold/facts.tsv): the same topic, not the same fact. "
+                 f"{verdict}. Around this summary, {len(bad)} sentence(s) report another fact, "
+                 f"{sum(any(x is y for y in result.summary[k - 1].sources) for k, x in bad)} of them cited.")
 
 
 def check_least_covered(answer: object, result: Result) -> Verdict:
@@ -64,12 +75,17 @@ def check_least_covered(answer: object, result: Result) -> Verdict:
     if answer not in rows:
         return wrong(f"The 'stories' column: row(s) {', '.join(map(str, rows))} have the fewest ({low}).")
     item = result.summary[answer - 1]
-    cluster = next(c for c in result.clusters if c.id == item.cluster)
-    only = {result.periods[a] for a in cluster.articles} == {item.period} and len(set(result.periods.values())) > 1
-    why = (f"its period {item.period} must say something only it reports, and this is such news" if only else
-           "the budget still had room once the more widely reported content was in (one sentence per cluster, "
-           "no near-repeats)")
-    return right(f"Row {answer} is reported by {low} of {result.n_stories} stories; it is there because {why}.")
+    order = result.selection.period_order if result.selection else sorted(set(result.periods.values()))
+    if answer == 1 and order and item.period == order[0]:
+        why = ("it is the core event as first reported: the best background candidate of the earliest article is "
+               "taken first, however many other outlets word the same fact")
+    elif order and item.period != order[0]:
+        why = f"every later period gets a share of the budget for what changed in it, and this is news of {item.period}"
+    else:
+        why = ("its period's share of the budget still had room once the more widely reported content was in "
+               "(repeats are never taken)")
+    return right(f"Row {answer} is reported by {low} of {result.n_stories} stories; it is there because {why}: "
+                 "ranking by support alone would let the best-covered period fill the whole summary.")
 
 
 def check_cited_not_quoted(answer: object, result: Result) -> Verdict:

@@ -12,8 +12,7 @@ setting their values and read what the views show.
 
 from __future__ import annotations
 
-from .rerun import (ALL_PERIODS, LINK_THRESHOLD, cluster_choices, embedder_choices, period_choices, rerun,
-                    same_fact_sources)
+from .rerun import ALL_PERIODS, LINK_THRESHOLD, cluster_choices, embedder_choices, period_choices, rerun
 from .views import SummaryRow, articles_html, highlighted, summary_html, summary_rows
 from .widget import Explorer
 
@@ -22,7 +21,6 @@ __all__ = [
     "LINK_THRESHOLD",
     "SummaryRow",
     "rerun",
-    "same_fact_sources",
     "embedder_choices",
     "period_choices",
     "cluster_choices",

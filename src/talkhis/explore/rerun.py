@@ -1,9 +1,9 @@
 """Re-running a finished run on its stored vectors, and the choices the explorer offers.
 
-Embedding is the only slow stage, so :func:`rerun` clusters, selects and translates again on a
-run's sentence vectors: what :func:`~talkhis.pipeline.summarize_corpus` does after embedding,
-so with the same options the two agree. :func:`same_fact_sources` cites more strictly than a
-cluster, with the same-fact links of :mod:`talkhis.links`.
+Embedding is the only slow stage, so :func:`rerun` clusters, links, selects and translates
+again on a run's sentence vectors: what :func:`~talkhis.pipeline.summarize_corpus` does after
+embedding, so with the same options the two agree (a test holds them to it), and it also takes a
+threshold for the same-fact links that decide what a summary sentence cites.
 """
 
 from __future__ import annotations
@@ -21,16 +21,17 @@ from ..errors import InputError
 from ..lang import get_language
 from ..links import THRESHOLD as LINK_THRESHOLD
 from ..links import find_links
+from ..notes import selection_notes
+from ..periods import periods
 from ..pipeline import Result
 from ..segment import Sentence
-from ..select import Budget, periods, select_sentences
+from ..select import Budget, choose
 from ..translate import Translator, get_translator
 
 __all__ = [
     "ALL_PERIODS",
     "LINK_THRESHOLD",
     "rerun",
-    "same_fact_sources",
     "embedder_choices",
     "period_choices",
     "cluster_choices",
@@ -38,6 +39,7 @@ __all__ = [
     "count_of",
 ]
 
+#: The period picker's value for "every article".
 ALL_PERIODS = "all"
 #: Registered embedders that only work with a model argument (``name:<model>``); they are
 #: offered only when the caller names a model, e.g. ``sentence-transformers:/path/to/model``.
@@ -64,9 +66,10 @@ def _restrict(result: Result, period: str) -> tuple[Corpus, list[Sentence], np.n
     return corpus, [result.sentences[i] for i in rows], result.vectors[rows]
 
 
-def rerun(result: Result, *, threshold: float | None = None, budget: int | Budget | None = None,
-          method: str | None = None, period: str | None = None, translator: Translator | None = None) -> Result:
-    """Cluster, select and translate again on ``result``'s stored sentence vectors.
+def rerun(result: Result, *, threshold: float | None = None, link_threshold: float | None = None,
+          budget: int | Budget | None = None, method: str | None = None, period: str | None = None,
+          translator: Translator | None = None) -> Result:
+    """Cluster, link, select and translate again on ``result``'s stored sentence vectors.
 
     This is what :func:`~talkhis.pipeline.summarize_corpus` does after embedding, so with the
     same options the two agree; nothing is embedded again.
@@ -74,6 +77,9 @@ def rerun(result: Result, *, threshold: float | None = None, budget: int | Budge
     Args:
         result: a finished run, over the whole corpus.
         threshold: cosine distance at which clusters stop merging (default: the run's).
+        link_threshold: score a pair of sentences needs to count as the same fact, which
+            decides what each summary sentence cites (default: :data:`talkhis.links.THRESHOLD`,
+            the pipeline's).
         budget: a number of sentences or a :class:`~talkhis.select.Budget` (default: the run's).
         method: clustering method (default: the run's).
         period: summarise only the articles of this period (a value of ``result.periods``);
@@ -100,12 +106,15 @@ def rerun(result: Result, *, threshold: float | None = None, budget: int | Budge
     clusterer = ContentClusterer(options.cluster_method, threshold=options.threshold, random_state=options.seed)
     labels = clusterer.fit_predict(vectors)
     clusters = describe_clusters(labels, vectors, sentences, corpus)
-    summary = select_sentences(corpus, sentences, vectors, clusters, options.budget())
+    link_at = LINK_THRESHOLD if link_threshold is None else link_threshold
+    links = find_links(sentences, vectors, corpus, threshold=link_at)
+    selection = choose(corpus, sentences, vectors, clusters, options.budget(), citations=links)
+    notes = selection_notes(corpus, sentences, clusters, selection, options.budget(), threshold=options.threshold)
     translator = translator or translator_for(result)
-    translations = translator.translate([s.sentence.text for s in summary])
+    translations = translator.translate([s.sentence.text for s in selection.summary])
     return replace(result, corpus=corpus, options=options, sentences=sentences, vectors=vectors, labels=labels,
-                   clusters=clusters, summary=summary, translations=translations, translator=translator.name,
-                   periods=periods(corpus.articles))
+                   clusters=clusters, summary=selection.summary, translations=translations, translator=translator.name,
+                   periods=periods(corpus.articles), selection=selection, notes=notes)
 
 
 def embedder_choices(extra: Sequence[str] = ()) -> list[str]:
@@ -144,11 +153,3 @@ def cluster_choices(result: Result) -> list[tuple[str, int]]:
         out.append((f"{quoted}cluster {c.id} · {c.coverage} stories · {c.size} sentences · {terms}", c.id))
     return out
 
-
-def same_fact_sources(result: Result, threshold: float = LINK_THRESHOLD) -> list[list[Sentence]]:
-    """For each summary sentence, the sentences of other articles that
-    :func:`talkhis.links.find_links` links to it at ``threshold`` (the same fact, not only the
-    same topic): a stricter citation than the whole content cluster."""
-    links = find_links(result.sentences, result.vectors, result.corpus, threshold=threshold)
-    row = {id(s): i for i, s in enumerate(result.sentences)}
-    return [[result.sentences[k] for k in links.sources_of(row[id(s.sentence)])] for s in result.summary]

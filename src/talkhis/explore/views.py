@@ -4,12 +4,11 @@ sources, and a cluster's sentences highlighted in each article, side by side, ri
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..pipeline import Result
 from ..report import sources_text
-from ..segment import HEADING, TITLE, Sentence
+from ..segment import HEADING, TITLE
 
 __all__ = ["SummaryRow", "summary_rows", "summary_html", "highlighted", "articles_html"]
 
@@ -24,9 +23,10 @@ class SummaryRow:
         arabic: the sentence as written; ``english`` its translation, ``None`` when no
             backend covers it (``translation`` then says why, else where it came from).
         stories: distinct stories reporting its content, of ``n_stories``.
-        sources: the sentences of its content cluster (same topic), grouped by article.
-        same_fact: the sentences of other articles linked to it as reporting the same fact
-            (:func:`~talkhis.explore.same_fact_sources`), ``None`` when links were not asked for.
+        sources: the sentences it cites as reporting the same fact (itself included),
+            grouped by article.
+        topic: the other sentences of its content cluster, which report the same topic but are
+            not cited (``"none"`` when every one is).
     """
 
     n: int
@@ -40,21 +40,22 @@ class SummaryRow:
     n_stories: int
     sources: str
     cluster: int
-    same_fact: str | None = None
+    topic: str = "none"
 
 
-def summary_rows(result: Result, same_fact: Sequence[Sequence[Sentence]] | None = None) -> list[SummaryRow]:
-    """The summary of ``result`` with its English and sources, in reading order; ``same_fact``
-    holds each summary sentence's linked sentences (see :class:`SummaryRow`)."""
+def summary_rows(result: Result) -> list[SummaryRow]:
+    """The summary of ``result`` with its English, what it cites and what else its cluster
+    holds, in summary order."""
+    members = {c.id: c.members for c in result.clusters}
     rows = []
     for n, (s, t) in enumerate(zip(result.summary, result.translations), start=1):
         where = t.source if t.ok else f"untranslated: {t.note or t.source}"
+        cited = {(x.article, x.index) for x in s.sources}
         sources = sources_text(result, ((x.article, x.index) for x in s.sources))
-        linked = None
-        if same_fact is not None:
-            linked = sources_text(result, ((x.article, x.index) for x in same_fact[n - 1])) or "none"
+        rest = sorted((result.sentences[i].article, result.sentences[i].index) for i in members.get(s.cluster, []))
+        topic = sources_text(result, (r for r in rest if r not in cited)) or "none"
         rows.append(SummaryRow(n, s.sentence.article, s.sentence.index, s.sentence.text, t.text, where,
-                               s.period, s.coverage, result.n_stories, sources, s.cluster, linked))
+                               s.period, s.coverage, result.n_stories, sources, s.cluster, topic))
     return rows
 
 
@@ -65,19 +66,19 @@ _STYLE = ("<style>.tk-sum td,.tk-sum th{padding:.3em .5em;vertical-align:top;bor
           ".tk-art mark{background:#ffe08a}.tk-art .quoted{font-weight:bold}</style>")
 
 
-def summary_html(result: Result, same_fact: Sequence[Sequence[Sentence]] | None = None) -> str:
+def summary_html(result: Result) -> str:
     """The summary as an HTML table: Arabic right to left beside its English, with its
-    period, its coverage, its cluster's sentences and (given ``same_fact``) its linked ones."""
+    period, its coverage, what it cites and the rest of its content cluster."""
     esc = html.escape
     rows = []
-    for r in summary_rows(result, same_fact):
-        linked = f'<br><span class="tk-fact">same fact: {esc(r.same_fact)}</span>' if r.same_fact else ""
+    for r in summary_rows(result):
         english = esc(r.english) if r.english is not None else f"<i>{esc(r.translation)}</i>"
         rows.append(f'<tr class="tk-row" data-cluster="{r.cluster}"><td>{r.n}</td>'
                     f'<td class="ar" dir="rtl" lang="ar">{esc(r.arabic)}</td><td lang="en">{english}'
                     f'<div class="tk-meta">{esc(r.translation)}</div></td>'
                     f'<td class="tk-meta">{esc(r.period)}<br>{r.stories} of {r.n_stories} stories<br>'
-                    f'cluster: {esc(r.sources)}{linked}</td></tr>')
+                    f'cites: {esc(r.sources)}<br><span class="tk-topic">same topic, not cited: {esc(r.topic)}'
+                    '</span></td></tr>')
     if not rows:
         return _STYLE + "<p>No sentence can stand alone in a summary at these settings.</p>"
     return (_STYLE + '<table class="tk-sum"><tr><th>#</th><th>Arabic</th><th>English</th><th>where from</th></tr>'

@@ -12,7 +12,7 @@ from ..errors import MissingDependency, TalkhisError
 from ..pipeline import Result, summarize_corpus
 from ..select import Budget
 from .rerun import (ALL_PERIODS, LINK_THRESHOLD, cluster_choices, count_of, embedder_choices, period_choices, rerun,
-                    same_fact_sources, translator_for)
+                    translator_for)
 from .views import articles_html, highlighted, summary_html, summary_rows
 
 __all__ = ["Explorer"]
@@ -32,8 +32,8 @@ class Explorer:
     The controls (``embedder``, ``threshold``, ``link_threshold``, ``unit``, ``sentences``,
     ``words``, ``period``, ``cluster``) are ipywidgets; setting their ``value`` from code updates
     the views exactly as a click does. What is shown is kept in plain attributes too: ``result``
-    (the current run), ``same_fact`` (each summary sentence's linked sentences), ``rows``
-    (:class:`SummaryRow` list), ``marks`` (:func:`highlighted`) and ``message``.
+    (the current run), ``rows`` (:class:`SummaryRow` list), ``marks`` (:func:`highlighted`) and
+    ``message``.
 
     Args:
         result: a finished run; its options set the controls' starting values.
@@ -68,10 +68,10 @@ class Explorer:
         self.status = w.HTML()
         self.summary_view = w.HTML()
         self.articles_view = w.HTML()
-        for control in (self.embedder, self.threshold, self.unit, self.sentences, self.words, self.period):
+        for control in (self.embedder, self.threshold, self.link_threshold, self.unit, self.sentences, self.words,
+                        self.period):
             control.observe(self._changed, names="value")
         self.cluster.observe(self._picked, names="value")
-        self.link_threshold.observe(self._relinked, names="value")
         self.widget = w.VBox([
             w.HBox([self.embedder, self.period]), self.threshold, self.link_threshold,
             w.HBox([self.unit, self.sentences, self.words]),
@@ -115,10 +115,6 @@ class Explorer:
         if not self._busy:
             self._draw_articles()
 
-    def _relinked(self, _change: dict | None = None) -> None:
-        if not self._busy:
-            self._draw_summary()
-
     def update(self) -> None:
         """Recompute from the controls (embedding only for an embedder not used before) and
         redraw every view; an embedder that cannot be built is reported and the picker goes
@@ -136,9 +132,11 @@ class Explorer:
         self._shown = self.embedder.value
         self.message = ""
         anchor = self._anchor()
-        self.result = rerun(base, threshold=self.threshold.value, budget=self.budget(), period=self.period.value,
-                            translator=self._translator)
-        self._draw_summary()
+        self.result = rerun(base, threshold=self.threshold.value, link_threshold=self.link_threshold.value,
+                            budget=self.budget(), period=self.period.value, translator=self._translator)
+        self.rows = summary_rows(self.result)
+        self.status.value = f"<span class='tk-meta'>{html.escape(self.describe())}</span>"
+        self.summary_view.value = summary_html(self.result)
         with self._quiet():
             choices = cluster_choices(self.result)
             self.cluster.options = choices
@@ -146,14 +144,6 @@ class Explorer:
             near = next((c.id for c in self.result.clusters if anchor in self._refs(c.members)), None)
             self.cluster.value = near if near in ids else (ids[0] if ids else None)
         self._draw_articles()
-
-    def _draw_summary(self) -> None:
-        """Link the summary's sentences at the link threshold and redraw the summary (the
-        clusters and the selection stay as they are)."""
-        self.same_fact = same_fact_sources(self.result, self.link_threshold.value)
-        self.rows = summary_rows(self.result, self.same_fact)
-        self.status.value = f"<span class='tk-meta'>{html.escape(self.describe())}</span>"
-        self.summary_view.value = summary_html(self.result, self.same_fact)
 
     def _draw_articles(self) -> None:
         self.marks = highlighted(self.result, self.cluster.value)
