@@ -579,9 +579,10 @@ def test_a_file_added_to_an_output_folder_is_never_lost(tmp_path, capsys):
 
 
 def test_the_summary_is_printed_by_period_and_its_notes_as_warnings(tmp_path, capsys):
-    rc, stdout, err = run(capsys, ARTICLES, "--out", tmp_path / "out")
+    rc, stdout, err = run(capsys, ARTICLES, "--out", tmp_path / "out", "--sentences", "40")
     assert rc == 0
     notes = load(tmp_path / "out")["notes"]
+    assert any("fewer than the 40 sentences asked for" in n for n in notes)
     assert notes and err == "".join(f"talkhis: warning: {n}\n" for n in notes)
     background, changed = stdout.index("== Background (2021-07)"), stdout.index("== What changed (2024-01)")
     assert background < stdout.index("\n1. ") < changed

@@ -58,7 +58,11 @@ def test_translation_status_and_rounded_scores(result):
     for r in rows:
         for key in ("salience", "support", "score"):
             assert r[key] == round(r[key], 4)
-        assert r["score"] == pytest.approx(r["salience"] + 0.5 * r["support"], abs=2e-4)
+        dated = 0.1 if r["dated"] == "yes" else 0.0
+        assert r["score"] == pytest.approx(r["salience"] + 0.5 * r["support"] + dated, abs=2e-4)
+    assert {r["dated"] for r in rows if r["period"] == "2021-07"} == {"no"}  # the background gets no bonus
+    assert any(r["dated"] == "yes" for r in rows if r["period"] == "2024-01")
+    assert {r["adequacy"] for r in rows} == {""}  # reviewed references are not scored; machine output is
 
 
 def test_untranslated_rows_say_why(corpus):

@@ -36,6 +36,7 @@ __all__ = [
     "read_text",
     "clean",
     "parse_date",
+    "mentions_day",
     "valid_date",
     "METADATA_COLUMNS",
     "make_article",
@@ -293,6 +294,14 @@ _DATE_DMY = re.compile(
 )
 _DATE_YMD = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 _MONTH_YEAR = re.compile(rf"(?<!\d\s)(?<!\d)\b({_MONTHS_NORMAL})\s+(\d{{4}})")
+
+
+_DAY_MONTH = re.compile(rf"(?<!\d)\d{{1,2}}\s+(?:{_MONTHS})")
+
+
+def mentions_day(text: str) -> bool:
+    """True when ``text`` names a day of a month ('في 4 كانون الثاني', '17 أكتوبر')."""
+    return _DAY_MONTH.search(text) is not None
 
 
 def parse_date(text: str) -> str | None:

@@ -15,7 +15,8 @@ from .cluster import Cluster, ContentClusterer, describe_clusters
 from .corpus import MAX_BYTES, Corpus, load_corpus
 from .embed import get_embedder
 from .segment import HEADING, TITLE, Sentence
-from .links import find_links
+from .links import THRESHOLD as LINK_THRESHOLD
+from .links import Links, find_links
 from .notes import selection_notes
 from .periods import periods
 from .select import Budget, Selected, Selection, choose
@@ -32,6 +33,7 @@ class Options:
     translator: str = "reference"
     cluster_method: str = "agglomerative"
     threshold: float = 0.5
+    link_threshold: float = LINK_THRESHOLD
     sentences: int | None = 6
     words: int | None = None
     language: str = "ar"
@@ -64,6 +66,8 @@ class Result:
     selection: Selection | None = None
     #: Warnings about the summary (see :func:`talkhis.notes.selection_notes`).
     notes: list[str] = field(default_factory=list)
+    #: The same-fact links between sentences of different articles that summary sentences cite.
+    links: Links | None = None
 
     @property
     def n_stories(self) -> int:
@@ -98,12 +102,12 @@ def summarize_corpus(corpus: Corpus, options: Options = Options()) -> Result:
     clusters = describe_clusters(labels, vectors, sentences, corpus)
     # Clusters (topics) weigh how widely something is reported; a summary sentence cites only
     # the sentences linked to it as the same fact.
-    selection = choose(corpus, sentences, vectors, clusters, options.budget(),
-                       citations=find_links(sentences, vectors, corpus))
+    links = find_links(sentences, vectors, corpus, threshold=options.link_threshold)
+    selection = choose(corpus, sentences, vectors, clusters, options.budget(), citations=links)
     notes = selection_notes(corpus, sentences, clusters, selection, options.budget(), threshold=options.threshold)
     translations = translator.translate([s.sentence.text for s in selection.summary])
     return Result(corpus, options, sentences, vectors, labels, clusters, selection.summary, translations,
-                  embedder.name, translator.name, periods(corpus.articles), selection, notes)
+                  embedder.name, translator.name, periods(corpus.articles), selection, notes, links)
 
 
 def summarize_folder(folder: str | Path, options: Options = Options()) -> Result:

@@ -10,16 +10,20 @@ together for several dated articles:
 2. its score is its salience within its own article (a position prior learned from human
    summaries, see :mod:`talkhis.salience`) plus its *support*, the share of the other stories
    (near-duplicate articles counted once) that report it, read from a
-   :class:`~talkhis.sources.SourceFinder` (content clusters today, links between facts later);
+   :class:`~talkhis.sources.SourceFinder` (content clusters), plus a small bonus
+   (:data:`DATED_WEIGHT`) for a later period's sentence that dates the event it reports;
 3. articles fall into time periods (:mod:`talkhis.periods`). The first period is the
-   *background*: when it has several stories, what at least two of them agree on. Each later
+   *background*: when it has several stories, what at least two of them agree on and each
+   story's lead. Each later
    period offers *what changed*: what it reports more widely than any earlier period (see
    :func:`repeated_period`). Every other candidate waits for whatever budget is left at the end;
-4. each period gets a share of the budget in proportion to the content clusters it offers
-   (at least one sentence each while the budget allows). The core event as first reported (the
+4. the background and each later period with news of its own share the budget in proportion
+   to the square root of the number of stories each period holds (at least one sentence each
+   while the budget allows). The core event as first reported (the
    best background candidate of the earliest article) is taken first, then the best
-   development of each later period, then every period up to its share, then the best
-   remaining candidates overall;
+   development of each later period, then every period up to its share, then the periods'
+   own candidates overall (a share one period cannot use goes to the others), then the best
+   remaining candidates;
 5. every pick is made by maximal marginal relevance on quantised scores; a candidate too
    similar to one already taken is a repeat and never taken;
 6. the result is ordered by period, the core event first, then reading order (article date,
@@ -33,6 +37,7 @@ sentence was left out (:class:`Selection`), which :mod:`talkhis.table` writes as
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -40,7 +45,7 @@ import numpy as np
 
 from .candidates import candidate_problem
 from .cluster import Cluster
-from .corpus import Article, Corpus
+from .corpus import Article, Corpus, mentions_day
 from .mmr import LAMBDA, mmr
 from .periods import period_order, periods
 from .salience import SalienceModel, article_features, salience_features
@@ -51,6 +56,7 @@ from .stable import qkey, quantize
 __all__ = [
     "SUPPORT_WEIGHT",
     "REDUNDANCY",
+    "DATED_WEIGHT",
     "Budget",
     "Selected",
     "Selection",
@@ -65,6 +71,9 @@ __all__ = [
 SUPPORT_WEIGHT = 0.5
 #: A candidate this similar to an already chosen sentence is a repeat.
 REDUNDANCY = 0.8
+#: Bonus for a later period's sentence that dates what it reports (a day and a month): such a
+#: period's developments are events, and news dates its events.
+DATED_WEIGHT = 0.1
 
 
 # ---------------------------------------------------------------------------- budget shares
@@ -151,8 +160,10 @@ class Selection:
             position), ``over budget`` (with what kept it out of its period's share, if
             anything) or ``not a candidate: <reason>``.
         salience: salience of each clustered sentence within its article.
-        score: score of each clustered sentence (salience plus weighted support).
+        score: score of each clustered sentence (salience plus weighted support plus the
+            dated bonus).
         support: share of the other stories reporting each sentence.
+        dated: 1 for a later period's sentence that dates the event it reports, else 0.
         coverage: how many distinct stories report each sentence (itself included).
         period_order: the periods in time order.
         quotas: each period's share of the budget (sentences or words).
@@ -163,6 +174,7 @@ class Selection:
     salience: np.ndarray
     score: np.ndarray
     support: np.ndarray
+    dated: np.ndarray
     coverage: np.ndarray
     period_order: list[str]
     quotas: dict[str, int]
@@ -234,7 +246,7 @@ def _pools(
 
     A later period's pool leaves out what repeats an earlier period (see
     :func:`repeated_period`). When the first period has several stories, its pool holds what
-    at least two of them agree on. What is left out waits; ``why`` receives the reason of every
+    at least two of them agree on and each story's lead. What is left out waits; ``why`` receives the reason of every
     sentence that is no candidate.
     """
     copy_of = {a.id: a.duplicate_of for a in corpus.articles}
@@ -251,10 +263,14 @@ def _pools(
     first = order[0] if order else None
     stories = {corpus.story(a.id) for a in corpus.articles if period_of[a.id] == first}
     if len(order) > 1 and len(stories) > 1:
-        agreed = [i for i in pool[first] if stories_per_period[i].get(first, 0) > 1]
-        if agreed:
-            waiting += [i for i in pool[first] if i not in set(agreed)]
-            pool[first] = agreed
+        # What two stories agree on, and each story's lead: the first candidate of an article
+        # states its own core news, which other outlets often word too differently to cluster.
+        leads = {}
+        for i in pool[first]:
+            leads.setdefault(sentences[i].article, i)
+        agreed = {i for i in pool[first] if stories_per_period[i].get(first, 0) > 1} | set(leads.values())
+        waiting += [i for i in pool[first] if i not in agreed]
+        pool[first] = sorted(agreed)
     return pool, sorted(waiting)
 
 
@@ -308,13 +324,16 @@ def choose(
         stories_per_period.append({p: len(v) for p, v in found.items()})
     coverage = np.array([len({story_of[sentences[j].article] for j in s}) for s in support_sets], dtype=np.int64)
     support = (coverage - 1) / (n_stories - 1) if n_stories > 1 else np.zeros(n)
-    score = salience + SUPPORT_WEIGHT * support
+    dated = np.array([period_of[s.article] != order[0] and mentions_day(s.text) for s in sentences], dtype=float)
+    score = salience + SUPPORT_WEIGHT * support + DATED_WEIGHT * dated
     repeats = [repeated_period(stories_per_period[i], order, period_of[s.article]) for i, s in enumerate(sentences)]
 
     why = ["" for _ in range(n)]
     pool, waiting = _pools(corpus, sentences, stories_per_period, repeats, period_of, order, why)
-    # Each period's share of the budget follows the content clusters in its pool.
-    weights = {p: len({cluster_of.get(i, -1 - i) for i in pool[p]}) for p in order}
+    # Periods with news of their own share the budget by the square root of their stories:
+    # more outlets make a richer account, with diminishing returns.
+    n_stories_in = {p: len({story_of[a.id] for a in corpus.articles if period_of[a.id] == p}) for p in order}
+    weights = {p: math.sqrt(n_stories_in[p]) if pool[p] else 0.0 for p in order}
     sentence_budget = budget.sentences is not None
     quotas = period_quotas(weights, order, budget.sentences if sentence_budget else budget.words,
                            at_least=1 if sentence_budget else 0)
@@ -352,7 +371,8 @@ def choose(
             fill(pool[p], quotas[p] - sum(period_of[sentences[i].article] == p for i in chosen))
         else:
             fill(pool[p], n, period_cap=quotas[p])
-    fill(sorted([i for p in live for i in pool[p]] + waiting), n)  # what is left, to the best remaining
+    fill(sorted(i for p in live for i in pool[p]), n)  # a share a period cannot use goes to the others' news
+    fill(waiting, n)  # then what is left, to the best remaining
 
     lead = core[0] if core else None
     summary_order = sorted(chosen, key=lambda i: (rank[period_of[sentences[i].article]], i != lead,
@@ -391,7 +411,7 @@ def choose(
             periods=sorted({period_of[sentences[j].article] for j in cited}, key=rank.__getitem__),
             index=i,
         ))
-    return Selection(summary, why, salience, score, support, coverage, order, quotas)
+    return Selection(summary, why, salience, score, support, dated, coverage, order, quotas)
 
 
 def select_sentences(

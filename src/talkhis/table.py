@@ -28,12 +28,14 @@ COLUMNS = (
     "coverage",
     "salience",
     "support",
+    "dated",
     "score",
     "selected",
     "position",
     "why",
     "cited_by",
     "translation",
+    "adequacy",
     "text",
 )
 
@@ -44,7 +46,9 @@ def sentence_rows(result: Result) -> list[dict[str, object]]:
     ``position`` is the sentence's place in the summary (empty when it is not in it);
     ``cited_by`` lists, separated by ``;``, the summary positions that cite it as a source;
     ``translation`` is the translation's source for a summary sentence (``untranslated: …``
-    when there is none) and ``not in summary`` otherwise.
+    when there is none) and ``not in summary`` otherwise; ``adequacy`` its cross-lingual
+    adequacy score, when it has one; ``dated`` says whether the sentence got the bonus of a
+    later period's dated event (see :data:`talkhis.select.DATED_WEIGHT`).
     """
     selection = result.selection
     if selection is None:
@@ -70,12 +74,14 @@ def sentence_rows(result: Result) -> list[dict[str, object]]:
             "coverage": int(selection.coverage[i]),
             "salience": round(float(selection.salience[i]), 4),
             "support": round(float(selection.support[i]), 4),
+            "dated": "yes" if selection.dated[i] else "no",
             "score": round(float(selection.score[i]), 4),
             "selected": "yes" if i in position else "no",
             "position": position.get(i, ""),
             "why": selection.why[i],
             "cited_by": ";".join(map(str, sorted(cited_by.get(i, [])))),
             "translation": "not in summary" if t is None else (t.source if t.ok else f"untranslated: {t.note}"),
+            "adequacy": "" if t is None or t.adequacy is None else t.adequacy,
             "text": s.text,
         })
     return rows
