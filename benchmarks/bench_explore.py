@@ -31,7 +31,7 @@ from pathlib import Path
 from _measure import loadavg
 
 from talkhis import load_corpus
-from talkhis.explore import ALL_PERIODS, LINK_THRESHOLD, rerun
+from talkhis.explore import ALL_PERIODS, rerun
 from talkhis.pipeline import Options, summarize_corpus
 from talkhis.select import Budget
 
@@ -88,7 +88,7 @@ def _time_widget(base, repeats: int) -> dict[str, list[float]] | None:
             # Start from the default view (for "period all", from one period), so each timed
             # step is a real change.
             explorer.threshold.value, explorer.unit.value, explorer.sentences.value = 0.5, "sentences", 6
-            explorer.link_threshold.value = LINK_THRESHOLD
+            explorer.link_threshold.value = base.options.link_threshold
             explorer.period.value = "2021-07" if value == ALL_PERIODS else ALL_PERIODS
             start = time.perf_counter()
             if isinstance(value, Budget) and value.words:

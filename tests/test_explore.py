@@ -15,7 +15,6 @@ from talkhis import embed
 from talkhis.errors import InputError
 from talkhis.explore import (
     ALL_PERIODS,
-    LINK_THRESHOLD,
     articles_html,
     cluster_choices,
     embedder_choices,
@@ -25,6 +24,7 @@ from talkhis.explore import (
     summary_rows,
 )
 from talkhis.pipeline import Options, Result, summarize_corpus
+from talkhis.links import THRESHOLD as LINK_THRESHOLD
 from talkhis.links import find_links
 from talkhis.report import sources_text, summary_dict
 from talkhis.select import Budget
@@ -54,13 +54,15 @@ def wide_cluster(result: Result):
 # ---------------------------------------------------------------- rerun
 
 
-@pytest.mark.parametrize(("threshold", "budget"), [(0.35, 4), (0.7, Budget(sentences=None, words=80)), (0.5, 6)])
-def test_rerun_writes_what_the_pipeline_writes(corpus, base, threshold, budget):
+@pytest.mark.parametrize(("threshold", "links", "budget"), [
+    (0.35, 0.6, 4), (0.7, 0.9, Budget(sentences=None, words=80)), (0.5, LINK_THRESHOLD, 6)])
+def test_rerun_writes_what_the_pipeline_writes(corpus, base, threshold, links, budget):
     b = budget if isinstance(budget, Budget) else Budget(sentences=budget)
     direct = summarize_corpus(corpus, Options(embedder="tfidf", cache=False, threshold=threshold,
-                                              sentences=b.sentences, words=b.words))
-    again = rerun(base, threshold=threshold, budget=budget)
+                                              link_threshold=links, sentences=b.sentences, words=b.words))
+    again = rerun(base, threshold=threshold, link_threshold=links, budget=budget)
     assert summary_dict(again) == summary_dict(direct)
+    assert again.links.pairs == direct.links.pairs
     assert again.vectors is base.vectors  # nothing embedded again
 
 

@@ -80,12 +80,12 @@ def check_least_covered(answer: object, result: Result) -> Verdict:
         why = ("it is the core event as first reported: the best background candidate of the earliest article is "
                "taken first, however many other outlets word the same fact")
     elif order and item.period != order[0]:
-        why = f"every later period gets a share of the budget for what changed in it, and this is news of {item.period}"
+        why = (f"every later period gets a share of the budget for what changed in it, and this is news of "
+               f"{item.period}; ranking by support alone would let the best-covered period fill the summary")
     else:
         why = ("its period's share of the budget still had room once the more widely reported content was in "
                "(repeats are never taken)")
-    return right(f"Row {answer} is reported by {low} of {result.n_stories} stories; it is there because {why}: "
-                 "ranking by support alone would let the best-covered period fill the whole summary.")
+    return right(f"Row {answer} is reported by {low} of {result.n_stories} stories; it is there because {why}.")
 
 
 def check_cited_not_quoted(answer: object, result: Result) -> Verdict:

@@ -12,13 +12,12 @@ setting their values and read what the views show.
 
 from __future__ import annotations
 
-from .rerun import ALL_PERIODS, LINK_THRESHOLD, cluster_choices, embedder_choices, period_choices, rerun
+from .rerun import ALL_PERIODS, cluster_choices, embedder_choices, period_choices, rerun
 from .views import SummaryRow, articles_html, highlighted, summary_html, summary_rows
 from .widget import Explorer
 
 __all__ = [
     "ALL_PERIODS",
-    "LINK_THRESHOLD",
     "SummaryRow",
     "rerun",
     "embedder_choices",

@@ -19,7 +19,6 @@ from ..corpus import Corpus
 from ..embed import available_embedders
 from ..errors import InputError
 from ..lang import get_language
-from ..links import THRESHOLD as LINK_THRESHOLD
 from ..links import find_links
 from ..notes import selection_notes
 from ..periods import periods
@@ -30,7 +29,6 @@ from ..translate import Translator, get_translator
 
 __all__ = [
     "ALL_PERIODS",
-    "LINK_THRESHOLD",
     "rerun",
     "embedder_choices",
     "period_choices",
@@ -78,8 +76,7 @@ def rerun(result: Result, *, threshold: float | None = None, link_threshold: flo
         result: a finished run, over the whole corpus.
         threshold: cosine distance at which clusters stop merging (default: the run's).
         link_threshold: score a pair of sentences needs to count as the same fact, which
-            decides what each summary sentence cites (default: :data:`talkhis.links.THRESHOLD`,
-            the pipeline's).
+            decides what each summary sentence cites (default: the run's).
         budget: a number of sentences or a :class:`~talkhis.select.Budget` (default: the run's).
         method: clustering method (default: the run's).
         period: summarise only the articles of this period (a value of ``result.periods``);
@@ -95,6 +92,8 @@ def rerun(result: Result, *, threshold: float | None = None, link_threshold: flo
         if not 0 < threshold <= 2:
             raise InputError(f"threshold {threshold} is not a cosine distance in (0, 2]")
         options = replace(options, threshold=float(threshold))
+    if link_threshold is not None:
+        options = replace(options, link_threshold=float(link_threshold))
     if method is not None:
         options = replace(options, cluster_method=method)
     if budget is not None:
@@ -106,15 +105,14 @@ def rerun(result: Result, *, threshold: float | None = None, link_threshold: flo
     clusterer = ContentClusterer(options.cluster_method, threshold=options.threshold, random_state=options.seed)
     labels = clusterer.fit_predict(vectors)
     clusters = describe_clusters(labels, vectors, sentences, corpus)
-    link_at = LINK_THRESHOLD if link_threshold is None else link_threshold
-    links = find_links(sentences, vectors, corpus, threshold=link_at)
+    links = find_links(sentences, vectors, corpus, threshold=options.link_threshold)
     selection = choose(corpus, sentences, vectors, clusters, options.budget(), citations=links)
     notes = selection_notes(corpus, sentences, clusters, selection, options.budget(), threshold=options.threshold)
     translator = translator or translator_for(result)
     translations = translator.translate([s.sentence.text for s in selection.summary])
     return replace(result, corpus=corpus, options=options, sentences=sentences, vectors=vectors, labels=labels,
                    clusters=clusters, summary=selection.summary, translations=translations, translator=translator.name,
-                   periods=periods(corpus.articles), selection=selection, notes=notes)
+                   periods=periods(corpus.articles), selection=selection, notes=notes, links=links)
 
 
 def embedder_choices(extra: Sequence[str] = ()) -> list[str]:

@@ -11,8 +11,7 @@ from typing import Any
 from ..errors import MissingDependency, TalkhisError
 from ..pipeline import Result, summarize_corpus
 from ..select import Budget
-from .rerun import (ALL_PERIODS, LINK_THRESHOLD, cluster_choices, count_of, embedder_choices, period_choices, rerun,
-                    translator_for)
+from .rerun import ALL_PERIODS, cluster_choices, count_of, embedder_choices, period_choices, rerun, translator_for
 from .views import articles_html, highlighted, summary_html, summary_rows
 
 __all__ = ["Explorer"]
@@ -56,7 +55,7 @@ class Explorer:
         self.threshold = w.FloatSlider(value=options.threshold, min=0.05, max=1.0, step=0.05,
                                        description="cluster threshold (cosine distance)", readout_format=".2f",
                                        **slider)
-        self.link_threshold = w.FloatSlider(value=LINK_THRESHOLD, min=0.3, max=1.5, step=0.05, readout_format=".2f",
+        self.link_threshold = w.FloatSlider(value=options.link_threshold, min=0.3, max=1.5, step=0.05, readout_format=".2f",
                                             description="same-fact link threshold (cosine + 1.5 × shared terms)",
                                             **slider)
         self.unit = w.ToggleButtons(options=["sentences", "words"], value="words" if budget.words else "sentences",
