@@ -20,9 +20,9 @@ from .links import Links, find_links
 from .notes import selection_notes
 from .periods import periods
 from .select import Budget, Selected, Selection, choose
-from .translate import Translation, get_translator
+from .translate import Translation, Translator, get_translator
 
-__all__ = ["Options", "Result", "summarize_folder", "summarize_corpus", "clustered_sentences"]
+__all__ = ["Options", "Result", "summarize_folder", "summarize_corpus", "summarize_vectors", "clustered_sentences"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,14 @@ def summarize_corpus(corpus: Corpus, options: Options = Options()) -> Result:
     texts = list(dict.fromkeys(s.text for s in sentences))
     row = {t: i for i, t in enumerate(texts)}
     vectors = embedder.encode(texts)[[row[s.text] for s in sentences]]
+    return summarize_vectors(corpus, sentences, vectors, options, translator, embedder.name)
+
+
+def summarize_vectors(corpus: Corpus, sentences: list[Sentence], vectors: np.ndarray, options: Options,
+                      translator: Translator, embedder: str) -> Result:
+    """Everything after embedding: cluster, link, select and translate ``sentences`` of
+    ``corpus`` with their ``vectors`` (one unit row each). The explorer calls this to re-run a
+    summary with other options without embedding again."""
     clusterer = ContentClusterer(options.cluster_method, threshold=options.threshold, random_state=options.seed)
     labels = clusterer.fit_predict(vectors)
     clusters = describe_clusters(labels, vectors, sentences, corpus)
@@ -107,7 +115,7 @@ def summarize_corpus(corpus: Corpus, options: Options = Options()) -> Result:
     notes = selection_notes(corpus, sentences, clusters, selection, options.budget(), threshold=options.threshold)
     translations = translator.translate([s.sentence.text for s in selection.summary])
     return Result(corpus, options, sentences, vectors, labels, clusters, selection.summary, translations,
-                  embedder.name, translator.name, periods(corpus.articles), selection, notes, links)
+                  embedder, translator.name, periods(corpus.articles), selection, notes, links)
 
 
 def summarize_folder(folder: str | Path, options: Options = Options()) -> Result:

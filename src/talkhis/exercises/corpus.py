@@ -85,8 +85,8 @@ def check_periods(answer: object, corpus: Corpus) -> Verdict:
         return unanswered("a number")
     named = periods(corpus.articles)
     groups: dict[str, list[str]] = {}
-    for article_id, p in sorted(named.items()):
-        groups.setdefault(p, []).append(article_id[:3])
+    for name, p in sorted(named.items()):
+        groups.setdefault(p, []).append(name[:3])
     listing = "; ".join(f"{p}: {', '.join(ids)}" for p, ids in sorted(groups.items()))
     if answer == len(groups):
         return right(f"{listing}. Dates less than {PERIOD_GAP_DAYS} days apart make one period; the summary "

@@ -14,17 +14,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..cluster import ContentClusterer, describe_clusters
 from ..corpus import Corpus
 from ..embed import available_embedders
 from ..errors import InputError
 from ..lang import get_language
-from ..links import find_links
-from ..notes import selection_notes
-from ..periods import periods
-from ..pipeline import Result
+from ..pipeline import Result, summarize_vectors
 from ..segment import Sentence
-from ..select import Budget, choose
+from ..select import Budget
 from ..translate import Translator, get_translator
 
 __all__ = [
@@ -102,17 +98,8 @@ def rerun(result: Result, *, threshold: float | None = None, link_threshold: flo
     corpus, sentences, vectors = result.corpus, result.sentences, result.vectors
     if period not in (None, ALL_PERIODS):
         corpus, sentences, vectors = _restrict(result, period)
-    clusterer = ContentClusterer(options.cluster_method, threshold=options.threshold, random_state=options.seed)
-    labels = clusterer.fit_predict(vectors)
-    clusters = describe_clusters(labels, vectors, sentences, corpus)
-    links = find_links(sentences, vectors, corpus, threshold=options.link_threshold)
-    selection = choose(corpus, sentences, vectors, clusters, options.budget(), citations=links)
-    notes = selection_notes(corpus, sentences, clusters, selection, options.budget(), threshold=options.threshold)
     translator = translator or translator_for(result)
-    translations = translator.translate([s.sentence.text for s in selection.summary])
-    return replace(result, corpus=corpus, options=options, sentences=sentences, vectors=vectors, labels=labels,
-                   clusters=clusters, summary=selection.summary, translations=translations, translator=translator.name,
-                   periods=periods(corpus.articles), selection=selection, notes=notes, links=links)
+    return summarize_vectors(corpus, sentences, vectors, options, translator, result.embedder)
 
 
 def embedder_choices(extra: Sequence[str] = ()) -> list[str]:
