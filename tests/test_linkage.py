@@ -29,11 +29,15 @@ def all_pairs(x: np.ndarray):
     return i, j, distance[i, j]
 
 
+@pytest.mark.parametrize("n", [240, 420], ids=["pure Python", "scipy"])
 @pytest.mark.parametrize("threshold", [0.3, 0.5, 0.7])
-def test_exact_cut_matches_scikit_learn(threshold):
+def test_exact_cut_matches_scikit_learn(threshold, n):
     from sklearn.cluster import AgglomerativeClustering
 
-    x = blobs()
+    from talkhis.linkage import SMALL
+
+    assert (n <= SMALL) == (n == 240)
+    x = blobs(n=n)
     ours = average_linkage(x, threshold)
     theirs = AgglomerativeClustering(n_clusters=None, distance_threshold=threshold, metric="cosine",
                                      linkage="average").fit_predict(x)
@@ -41,9 +45,14 @@ def test_exact_cut_matches_scikit_learn(threshold):
 
 
 def test_sparse_linkage_with_every_pair_listed_is_exact():
+    from scipy.cluster.hierarchy import linkage
+
+    from talkhis.linkage import cut_tree_below
+
     x = blobs(n=120)
     i, j, d = all_pairs(x)
-    assert partition(sparse_average_linkage(len(x), i, j, d, 0.5)) == partition(average_linkage(x, 0.5))
+    exact = cut_tree_below(linkage(x.astype(np.float64), method="average", metric="cosine"), 0.5)
+    assert partition(sparse_average_linkage(len(x), i, j, d, 0.5)) == partition(exact)
 
 
 def test_sparse_linkage_on_close_pairs_only_splits_at_most_a_little():

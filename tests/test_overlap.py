@@ -32,9 +32,10 @@ def shingles(article) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + 5]) for i in range(len(tokens) - 4)}
 
 
-def test_index_counts_match_comparing_every_pair(corpus, easc_articles):
+@pytest.mark.parametrize("small", [0, 100], ids=["sparse index", "pair by pair"])
+def test_index_counts_match_comparing_every_pair(corpus, easc_articles, small):
     articles = sorted(corpus.articles + easc_articles, key=lambda a: a.id)
-    i, j, common, sizes = shared_shingles(articles)
+    i, j, common, sizes = shared_shingles(articles, small=small)
     found = {(int(a), int(b)): int(c) for a, b, c in zip(i, j, common)}
     sets = [shingles(a) for a in articles]
     assert [len(s) for s in sets] == sizes.tolist()

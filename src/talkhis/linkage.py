@@ -3,7 +3,8 @@
 :func:`average_linkage` is exact: scipy's ``linkage(method="average", metric="cosine")`` over
 every pair, cut so that exactly the merges made below the threshold are kept (the cut
 scikit-learn's ``AgglomerativeClustering(distance_threshold=...)`` makes on the same tree).
-Memory is quadratic, so it serves parts of up to a few thousand rows.
+Memory is quadratic, so it serves parts of up to a few thousand rows; up to :data:`SMALL` rows
+the same computation runs on every listed pair in pure Python (see below).
 
 :func:`sparse_average_linkage` is average linkage on a graph that lists only the pairs closer
 than some radius: every pair the graph does not list counts as ``missing`` (by default a
@@ -22,7 +23,7 @@ import numpy as np
 
 from .stable import STEP
 
-__all__ = ["average_linkage", "sparse_average_linkage", "cut_tree_below"]
+__all__ = ["average_linkage", "sparse_average_linkage", "cut_tree_below", "SMALL"]
 
 
 def cut_tree_below(merges: np.ndarray, threshold: float) -> np.ndarray:
@@ -33,16 +34,27 @@ def cut_tree_below(merges: np.ndarray, threshold: float) -> np.ndarray:
     return fcluster(merges, np.nextafter(threshold, -np.inf), criterion="distance").astype(np.int64)
 
 
+#: Up to this many rows :func:`average_linkage` lists every pair for
+#: :func:`sparse_average_linkage` (pure Python, exact when all pairs are listed) instead of
+#: loading scipy's clustering module, which alone costs about 0.15 s per process.
+SMALL = 300
+
+
 def average_linkage(x: np.ndarray, threshold: float) -> np.ndarray:
     """Exact average-linkage labels for the rows of ``x`` by cosine distance, merging while
     the distance between clusters is below ``threshold`` (labels are arbitrary ids)."""
-    from scipy.cluster.hierarchy import linkage
-
     n = x.shape[0]
     if n < 2:
         return np.zeros(n, dtype=np.int64)
-    merges = linkage(np.asarray(x, dtype=np.float64), method="average", metric="cosine")
-    return cut_tree_below(merges, threshold)
+    x = np.asarray(x, dtype=np.float64)
+    if n <= SMALL:
+        unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+        rows, cols = np.triu_indices(n, 1)
+        dist = 1.0 - (unit @ unit.T)[rows, cols]
+        return sparse_average_linkage(n, rows, cols, dist, threshold, missing=max(2.0, threshold))
+    from scipy.cluster.hierarchy import linkage
+
+    return cut_tree_below(linkage(x, method="average", metric="cosine"), threshold)
 
 
 def sparse_average_linkage(n: int, rows: np.ndarray, cols: np.ndarray, dist: np.ndarray, threshold: float,

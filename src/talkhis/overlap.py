@@ -69,19 +69,28 @@ def _shingle_keys(article: Article, lang: Language, vocab: dict[str, int]) -> se
     return {hash(tuple(ids[i : i + _SHINGLE])) for i in range(len(ids) - _SHINGLE + 1)}
 
 
-def shared_shingles(articles: Sequence[Article], lang: Language | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def shared_shingles(articles: Sequence[Article], lang: Language | None = None, *,
+                    small: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Shingle counts for the pairs of ``articles`` that share any.
+
+    Up to ``small`` articles the sets are intersected pair by pair (no sparse-matrix library to
+    load); above, a sparse article × shingle matrix times its transpose counts them.
 
     Returns:
         ``(i, j, common, sizes)``: article positions ``i < j`` of every pair with at least one
         shared shingle, how many they share, and each article's number of distinct shingles.
     """
-    from scipy.sparse import csr_matrix
-
     lang = lang or get_language("ar")
     vocab: dict[str, int] = {}
     keys = [_shingle_keys(a, lang, vocab) for a in articles]
     sizes = np.array([len(k) for k in keys], dtype=np.int64)
+    if len(articles) <= small:
+        found = [(p, q, len(keys[p] & keys[q])) for p in range(len(keys)) for q in range(p + 1, len(keys))]
+        found = [f for f in found if f[2]]
+        i, j, common = (np.array(col, dtype=np.int64) for col in zip(*found)) if found else (np.zeros(0, dtype=np.int64),) * 3
+        return i, j, common, sizes
+    from scipy.sparse import csr_matrix
+
     flat = np.fromiter((h for k in keys for h in k), dtype=np.int64, count=int(sizes.sum()))
     columns = np.unique(flat, return_inverse=True)[1].ravel()
     rows = np.repeat(np.arange(len(articles)), sizes)
@@ -89,7 +98,8 @@ def shared_shingles(articles: Sequence[Article], lang: Language | None = None) -
     shared = (index @ index.T).tocoo()
     upper = shared.row < shared.col
     order = np.lexsort((shared.col[upper], shared.row[upper]))
-    return shared.row[upper][order], shared.col[upper][order], shared.data[upper][order].astype(np.int64), sizes
+    return (shared.row[upper][order].astype(np.int64), shared.col[upper][order].astype(np.int64),
+            shared.data[upper][order].astype(np.int64), sizes)
 
 
 def _pair(x: Article, y: Article, common: int, nx: int, ny: int) -> Overlap:
