@@ -53,8 +53,11 @@ def seed_folder(folder: Path, *prefixes: str, metadata: bool = True) -> Path:
     for path in sorted(ARTICLES.glob("*.txt")):
         if not prefixes or path.name.startswith(prefixes):
             (folder / path.name).write_bytes(path.read_bytes())
-    if metadata:
-        (folder / "metadata.csv").write_bytes((ARTICLES / "metadata.csv").read_bytes())
+    if metadata:  # the rows of the copied articles only
+        lines = (ARTICLES / "metadata.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+        copied = {p.stem for p in folder.glob("*.txt")}
+        rows = [line for line in lines[1:] if line.split(",", 1)[0] in copied]
+        (folder / "metadata.csv").write_text("".join([lines[0], *rows]), encoding="utf-8")
     return folder
 
 
@@ -426,7 +429,7 @@ def test_two_runs_cold_and_warm_cache_give_identical_files(tmp_path, capsys, mon
     assert (tmp_path / "cache" / "embeddings.sqlite").is_file()
     assert run(capsys, ARTICLES, "--out", tmp_path / "warm")[0] == 0
     cold, warm = digest(tmp_path / "cold"), digest(tmp_path / "warm")
-    assert sorted(cold) == sorted(["summary.json", "summary.md", "report.html", *(f"{c}.png" for c in CHARTS)])
+    assert sorted(cold) == sorted([".talkhis-output.json", "summary.json", "summary.md", "report.html", *(f"{c}.png" for c in CHARTS)])
     assert cold == warm
 
 
@@ -446,7 +449,7 @@ def test_summary_json_has_the_documented_keys(seeds_run):
         assert {"text", "translation", "translation_source", "sources", "cluster", "date"} <= set(item)
         assert item["sources"] and all(set(s) == {"article", "sentence"} for s in item["sources"])
     config = data["config"]
-    assert set(Options.__dataclass_fields__) | {"embedder_backend", "translator_backend", "talkhis_version"} <= set(config)
+    assert (set(Options.__dataclass_fields__) - {"cache"}) | {"embedder_backend", "translator_backend", "talkhis_version"} <= set(config)
     assert config["talkhis_version"] == __version__
     assert config["embedder_backend"] == "use" and config["translator_backend"] == "reference"
     assert config["sentences"] == 6 and config["words"] is None and config["cluster_method"] == "agglomerative"
@@ -487,11 +490,11 @@ def test_report_html_is_self_contained_and_right_to_left(seeds_run):
 
 def test_sentence_budget_untranslated_and_replacing_an_old_output(tmp_path, capsys):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.txt").write_text("from an earlier run", encoding="utf-8")
+    assert run(capsys, ARTICLES, "--out", out, "--quiet")[0] == 0
+    assert len(load(out)["summary"]) == 6
     rc, stdout, err = run(capsys, ARTICLES, "--out", out, "--sentences", "3", "--translator", "none")
     assert rc == 0 and err == ""
-    assert not (out / "stale.txt").exists() and (out / "summary.json").is_file()
+    assert leftovers(out) == []
     data = load(out)
     assert len(data["summary"]) == 3
     assert all(i["translation"] is None and i["translation_source"] == "untranslated" for i in data["summary"])
@@ -526,18 +529,39 @@ def test_the_input_folder_is_never_the_output_folder(tmp_path, capsys):
     before = digest(folder)
     rc, _, err = run(capsys, folder, "--out", folder)
     assert rc == 2 and "Traceback" not in err
-    assert err == f"talkhis: error: {folder}: is the input folder; choose another output folder (it is replaced whole)\n"
+    assert err == f"talkhis: error: {folder}: is the input folder; choose another output folder\n"
     assert digest(folder) == before
     assert leftovers(folder) == []
 
 
-def test_the_current_folder_is_not_replaced(tmp_path, capsys, monkeypatch):
+def test_the_current_folder_is_never_replaced(tmp_path, capsys, monkeypatch):
     here = tmp_path / "here"
     here.mkdir()
     (here / "notes.md").write_text("mine", encoding="utf-8")
     monkeypatch.chdir(here)
     rc, _, err = run(capsys, ARTICLES, "--out", ".")
     assert rc == 2 and "Traceback" not in err
-    assert err == "talkhis: error: .: is the current folder; choose another output folder (it is replaced whole)\n"
+    assert err == (f"talkhis: error: {here}: was not written by talkhis; choose a new or empty folder, "
+                   "or add --force to write beside them\n")
     assert digest(here) == {"notes.md": hashlib.sha256(b"mine").hexdigest()}
     assert [p.name for p in tmp_path.iterdir()] == ["here"]
+    # With --force the outputs go beside the user's file, which stays as it was.
+    rc, _, err = run(capsys, ARTICLES, "--out", ".", "--force", "--quiet")
+    assert rc == 0, err
+    assert digest(here)["notes.md"] == hashlib.sha256(b"mine").hexdigest()
+    assert {"summary.json", "report.html", ".talkhis-output.json"} <= set(digest(here))
+    assert [p.name for p in tmp_path.iterdir()] == ["here"]
+
+
+def test_a_file_added_to_an_output_folder_is_never_lost(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run(capsys, ARTICLES, "--out", out, "--quiet")[0] == 0
+    first = load(out)
+    (out / "my-notes.md").write_text("mine", encoding="utf-8")
+    rc, _, err = run(capsys, ARTICLES, "--out", out, "--quiet")
+    assert rc == 2 and "holds files talkhis did not write (my-notes.md)" in err and "--force" in err
+    assert (out / "my-notes.md").read_text(encoding="utf-8") == "mine"
+    assert run(capsys, ARTICLES, "--out", out, "--quiet", "--force")[0] == 0
+    assert (out / "my-notes.md").read_text(encoding="utf-8") == "mine"
+    assert load(out) == first
+    assert leftovers(out) == []

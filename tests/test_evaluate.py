@@ -35,6 +35,7 @@ from talkhis.evaluate import (
     truncate_words,
     word_budget,
 )
+from talkhis.outdir import MARKER
 from talkhis.salience import FEATURES, SalienceModel, fit_salience
 
 TITLE = "مهرجان الربيع"
@@ -254,7 +255,7 @@ def test_evaluate_file_writes_three_files(tmp_path):
     systems = ["talkhis", "lead", "random"]
     result = evaluate_file(path, tmp_path / "out", systems=systems, embedder="tfidf", n_boot=200)
     out = tmp_path / "out"
-    assert sorted(p.name for p in out.iterdir()) == ["scores.json", "scores.md", "summaries.jsonl"]
+    assert sorted(p.name for p in out.iterdir() if p.name != MARKER) == ["scores.json", "scores.md", "summaries.jsonl"]
 
     lines = [json.loads(x) for x in (out / "summaries.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(x["id"], x["system"]) for x in lines] == [(i, s) for i in ("r0", "r3") for s in systems]
@@ -273,12 +274,25 @@ def test_evaluate_file_writes_three_files(tmp_path):
 
 def test_a_failed_run_leaves_the_output_folder_untouched(tmp_path):
     out = tmp_path / "out"
+    path = write_jsonl(tmp_path / "one.jsonl", [rec_json(record(0))])
+    evaluate_file(path, out, systems=["lead"], n_boot=10)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(UnknownBackend):
+        evaluate_file(path, out, systems=["lead", "nope"])
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary folder left
+
+
+def test_a_folder_talkhis_did_not_write_is_refused_before_any_work(tmp_path):
+    out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("old", encoding="utf-8")
     path = write_jsonl(tmp_path / "one.jsonl", [rec_json(record(0))])
-    with pytest.raises(UnknownBackend):
-        evaluate_file(path, out, systems=["lead", "nope"])
+    with pytest.raises(InputError, match="not written by talkhis"):
+        evaluate_file(path, out, systems=["lead", "nope"])  # refused before the unknown system is met
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    evaluate_file(path, out, systems=["lead"], n_boot=10, force=True)
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "old" and (out / "scores.md").is_file()
 
 
 def test_cross_validation_refits_talkhis_on_the_other_folds(tmp_path):

@@ -56,3 +56,53 @@ def test_readme_gives_exactly_two_setup_commands_and_ci_runs_the_test_one():
     commands = [line for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")]
     assert commands == ["make demo", "make test"]
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _declared() -> dict[str, list[str]]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return {"core": project["dependencies"], **project["optional-dependencies"]}
+
+
+def test_the_constraints_file_pins_every_declared_dependency():
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt: {line!r} is not pinned with =="
+            pins[_name(name)] = version
+    for group, requirements in _declared().items():
+        for requirement in requirements:
+            assert _name(requirement) in pins, f"{requirement} ({group}) is not pinned in constraints.txt"
+    assert pins["torch"] == "2.13.0"
+
+
+def _reaches(requirements: list[str]) -> set[str]:
+    """Every distribution the requirements pull in, from the installed packages' metadata."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = [Requirement(r) for r in requirements]
+    while todo:
+        req = todo.pop()
+        name = _name(req.name)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            children = requires(req.name) or []
+        except PackageNotFoundError:
+            continue
+        for child in map(Requirement, children):
+            if child.marker is None or child.marker.evaluate({"extra": ""}):
+                todo.append(child)
+    return seen
+
+
+def test_only_the_models_extra_pulls_torch_and_it_pins_the_cpu_build():
+    declared = _declared()
+    for group, requirements in declared.items():
+        if group != "models":
+            assert "torch" not in _reaches(requirements), f"the {group!r} dependencies pull torch in"
+    assert "torch" in _reaches(declared["models"]) and "torch==2.13.0" in declared["models"]

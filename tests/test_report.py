@@ -9,7 +9,7 @@ import pytest
 
 from talkhis.errors import InputError
 from talkhis.pipeline import Options, summarize_corpus, summarize_folder
-from talkhis.report import atomic_output_dir, report_html, summary_dict, summary_markdown, write_outputs
+from talkhis.report import report_html, summary_dict, summary_markdown, write_outputs
 
 from .conftest import ARTICLES
 
@@ -23,61 +23,7 @@ def entries(folder) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-# ---------------------------------------------------------------------------- atomic output
-
-
-def test_a_failure_inside_leaves_nothing_behind(tmp_path):
-    out = tmp_path / "out"
-    with pytest.raises(RuntimeError, match="half way"):
-        with atomic_output_dir(out) as tmp:
-            (tmp / "summary.json").write_text("{", encoding="utf-8")
-            raise RuntimeError("half way")
-    assert entries(tmp_path) == []
-
-
-def test_a_failure_inside_keeps_the_previous_output(tmp_path):
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "summary.json").write_text("old", encoding="utf-8")
-    with pytest.raises(KeyboardInterrupt):
-        with atomic_output_dir(out) as tmp:
-            (tmp / "summary.json").write_text("new", encoding="utf-8")
-            raise KeyboardInterrupt
-    assert entries(tmp_path) == ["out"]
-    assert (out / "summary.json").read_text(encoding="utf-8") == "old"
-
-
-def test_success_replaces_the_folder_whole(tmp_path):
-    out = tmp_path / "nested" / "out"
-    out.mkdir(parents=True)
-    (out / "stale.png").write_bytes(b"old chart")
-    with atomic_output_dir(out) as tmp:
-        assert tmp.parent == out.parent and tmp.name.startswith(".out.")
-        (tmp / "summary.json").write_text("{}", encoding="utf-8")
-    assert entries(out) == ["summary.json"]
-    assert entries(out.parent) == ["out"]
-
-
-@pytest.mark.parametrize("kind, message", [("file", "exists and is not a folder"), ("nested", "holds sub-folders")])
-def test_what_talkhis_did_not_write_is_never_replaced(tmp_path, kind, message):
-    out = tmp_path / "out"
-    if kind == "file":
-        out.write_text("keep", encoding="utf-8")
-    else:
-        (out / "project").mkdir(parents=True)
-    with pytest.raises(InputError, match=message):
-        with atomic_output_dir(out):
-            pytest.fail("the body must not run")
-    assert entries(tmp_path) == ["out"]
-    assert out.is_file() if kind == "file" else entries(out) == ["project"]
-
-
-def test_the_current_folder_is_refused(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(InputError, match="is the current folder"):
-        with atomic_output_dir("."):
-            pytest.fail("the body must not run")
-    assert entries(tmp_path) == []
+# ---------------------------------------------------------------------------- where outputs go
 
 
 def test_write_outputs_refuses_the_input_folder(tmp_path):

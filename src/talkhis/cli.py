@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("summarize", help="summarise a folder of Arabic .txt articles")
     s.add_argument("folder", help="folder holding the articles (.txt; UTF-8, UTF-16 or Windows-1256)")
-    s.add_argument("--out", default="outputs", help="output folder (replaced whole; default: outputs)")
+    s.add_argument("--out", default="outputs", help="output folder (default: outputs); a folder talkhis wrote before is replaced, any other non-empty folder is refused")
+    s.add_argument("--force", action="store_true", help="write into a non-empty folder talkhis did not write, beside its files (never over them)")
     size = s.add_mutually_exclusive_group()
     size.add_argument("--sentences", type=_positive, help="summary length in sentences (default 6)")
     size.add_argument("--words", type=_positive, help="summary length in words")
@@ -73,12 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0, help="random seed (nearest-neighbour search on large inputs)")
     s.add_argument("--quiet", action="store_true", help="print only warnings and errors")
 
-    e = sub.add_parser("evaluate", help="score summarisers against human summaries (EASC-format JSONL)")
-    e.add_argument("file", help="JSONL file of {id, article, references[, title]} records")
-    e.add_argument("--out", default="evaluation", help="output folder (default: evaluation)")
-    e.add_argument("--systems", default="talkhis,lead,lexrank,textrank,centroid,random", help="comma-separated systems to compare")
-    e.add_argument("--embedder", default="use", help="embedding backend (talkhis uses it to drop near-copies)")
-    e.add_argument("--cv", type=int, default=0, help="score talkhis with K-fold cross-validation of its salience model (0: use the shipped model)")
+    e = sub.add_parser("evaluate", help="score summarisers against human summaries (EASC or MultiLing JSONL)")
+    e.add_argument("file", help="JSONL file: EASC records {id, article, references[, title]} or MultiLing topics {topic, documents, models[, systems_2011]}")
+    e.add_argument("--out", default="evaluation", help="output folder (default: evaluation); a folder talkhis wrote before is replaced, any other non-empty folder is refused")
+    e.add_argument("--force", action="store_true", help="write into a non-empty folder talkhis did not write, beside its files (never over them)")
+    e.add_argument("--systems", help="EASC only: comma-separated systems to compare (default: talkhis,talkhis-shipped,lead,lexrank,textrank,centroid,random)")
+    e.add_argument("--embedder", default="use", help="embedding backend of the talkhis rows")
+    e.add_argument("--cv", type=int, default=5, help="EASC only: score talkhis with K-fold cross-validation of its salience model (default 5; 0: the shipped model only)")
     e.add_argument("--seed", type=int, default=0, help="seed of the random baseline, the bootstrap and the cross-validation folds")
     return parser
 
@@ -102,9 +104,11 @@ def _summarize(args: argparse.Namespace) -> int:
     result = summarize_folder(args.folder, options)
     for skipped in result.corpus.skipped:
         print(f"talkhis: warning: skipped {skipped.reason}", file=sys.stderr)
+    for note in result.corpus.notes:
+        print(f"talkhis: warning: {note}", file=sys.stderr)
     if not result.summary:
         raise TalkhisError(f"{args.folder}: no sentence long enough to summarise")
-    out = write_outputs(result, args.out)
+    out = write_outputs(result, args.out, force=args.force)
     if args.quiet:
         return 0
     stories = result.n_stories
@@ -122,12 +126,25 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate_file, format_table
+    from .evaluate import (evaluate_file, evaluate_multiling_file, format_table, is_multiling_file, multiling_table,
+                           multiling_topics_table)
 
-    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
-    result = evaluate_file(args.file, args.out, systems=systems, embedder=args.embedder, seed=args.seed,
-                           cv_folds=args.cv)
-    print(format_table(result))
+    if is_multiling_file(args.file):
+        if args.systems is not None:
+            raise TalkhisError("--systems applies to EASC files; a MultiLing file is scored on its fixed rows")
+        from .pipeline import Options
+
+        options = Options(embedder=args.embedder, translator="none", words=250, seed=args.seed)
+        result = evaluate_multiling_file(args.file, args.out, options=options, seed=args.seed, force=args.force)
+        print(f"{multiling_table(result)}\nPer topic:\n\n{multiling_topics_table(result)}", end="")
+    else:
+        default = "talkhis,talkhis-shipped,lead,lexrank,textrank,centroid,random"
+        systems = [s.strip() for s in (args.systems or default).split(",") if s.strip()]
+        if not args.cv and "talkhis" in systems:  # without CV both rows use the shipped model
+            systems = [s for s in systems if s != "talkhis-shipped"]
+        result = evaluate_file(args.file, args.out, systems=systems, embedder=args.embedder, seed=args.seed,
+                               cv_folds=args.cv, force=args.force)
+        print(format_table(result))
     print(f"\nwrote {args.out}/: summaries.jsonl, scores.json, scores.md")
     return 0
 

@@ -16,6 +16,7 @@ import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .clean import MONTHS as _MONTHS
@@ -23,7 +24,7 @@ from .clean import RULES, Removal, Rule, clean
 from .errors import InputError
 from .lang import Language, arabic_ratio, get_language
 from .overlap import DUPLICATE_CONTAINMENT, Overlap, measure, overlaps
-from .segment import HEADING_MAX_WORDS, SENTENCE, Sentence, segment
+from .segment import HEADING_MAX_WORDS, SENTENCE, Sentence, join_lines, segment
 
 __all__ = [
     "Rule",
@@ -39,6 +40,8 @@ __all__ = [
     "read_text",
     "clean",
     "parse_date",
+    "valid_date",
+    "METADATA_COLUMNS",
     "make_article",
     "overlaps",
     "load_corpus",
@@ -158,17 +161,20 @@ _MONTH_YEAR = re.compile(rf"(?<!\d\s)(?<!\d)({_MONTHS})\s+(\d{{4}})")
 
 
 def parse_date(text: str) -> str | None:
-    """Parse the first full date in ``text`` ('25-يوليو-2021', '2021/07/25') as ISO ``YYYY-MM-DD``."""
+    """Parse the first full date in ``text`` ('25-يوليو-2021', '2021/07/25') as ISO ``YYYY-MM-DD``;
+    ``None`` when there is none or it does not exist in the calendar ('31/02/2021')."""
+    found = None
     m = _DATE_DMY.search(text)
     if m:
         day, month, year = m.groups()
         month_no = int(month) if month.isdigit() else _MONTH_NUMBER[month]
-        return f"{int(year):04d}-{month_no:02d}-{int(day):02d}"
-    m = _DATE_YMD.search(text)
-    if m:
-        year, month, day = m.groups()
-        return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-    return None
+        found = f"{int(year):04d}-{month_no:02d}-{int(day):02d}"
+    else:
+        m = _DATE_YMD.search(text)
+        if m:
+            year, month, day = m.groups()
+            found = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return found if found and valid_date(found) else None
 
 
 def _latest_mention(lines: Iterable[str]) -> str | None:
@@ -255,6 +261,7 @@ def make_article(article_id: str, text: str, *, path: str | None = None, encodin
     """Clean, segment and describe one decoded text (the in-memory entry point of the stage)."""
     lang = lang or get_language("ar")
     kept, removed = clean(text)
+    kept = join_lines(text, kept)  # hard-wrapped lines become one block per paragraph
     removed_lines = [r.text for r in removed]
     kept_lines = [text[a:b] for a, b in kept]
     title_block = 0 if len(kept) > 1 and _is_headline(kept_lines[0]) else None
@@ -287,6 +294,8 @@ class Corpus:
     overlaps: list[Overlap] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     folder: str | None = None
+    #: Things about the input a reader should know (e.g. metadata rows that matched no article).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -314,16 +323,73 @@ class Corpus:
         return cls(list(articles), pairs, **kwargs)
 
 
+#: The columns a ``metadata.csv`` may have; ``id`` is required.
+METADATA_COLUMNS = ("id", "date", "outlet", "title", "note")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_FIELD_LIMIT = {"id": 255, "outlet": 200, "title": 500, "note": 2000}
+
+
+def valid_date(text: str) -> bool:
+    """True for an ISO date ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` that exists in the calendar
+    (years 1000-2999)."""
+    m = _ISO_DATE.match(text)
+    if not m:
+        return False
+    year, month, day = (int(g) if g else 1 for g in m.groups())
+    if not 1000 <= year <= 2999:
+        return False
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_metadata_row(path: Path, line: int, row: dict[str | None, str | list[str] | None],
+                        width: int) -> dict[str, str]:
+    """One row of ``metadata.csv`` checked field by field; a bad field is a one-line error
+    naming the file, the line and the value."""
+    if None in row or any(v is None for v in row.values()):
+        found = width + len(row.get(None) or []) - sum(v is None for v in row.values())
+        raise InputError(f"{path}:{line}: expected {width} comma-separated fields, found {found}")
+    fields = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    for key, value in fields.items():
+        if _CONTROL.search(value):
+            raise InputError(f"{path}:{line}: {key} {value!r} holds control characters")
+        if len(value) > _FIELD_LIMIT.get(key, 2000):
+            raise InputError(f"{path}:{line}: {key} is longer than {_FIELD_LIMIT.get(key, 2000)} characters")
+    if not fields.get("id"):
+        raise InputError(f"{path}:{line}: empty id (give the article's file name without .txt)")
+    if fields.get("date") and not valid_date(fields["date"]):
+        raise InputError(f"{path}:{line}: date {fields['date']!r} is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)")
+    return fields
+
+
 def _read_metadata(path: Path) -> dict[str, dict[str, str]]:
-    """Read an optional ``metadata.csv`` (columns ``id`` plus any of ``outlet, date, title``)."""
+    """Read and check an optional ``metadata.csv`` (columns :data:`METADATA_COLUMNS`), field by
+    field."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            unknown = [c for c in header if c.strip() not in METADATA_COLUMNS]
+            if "id" not in [c.strip() for c in header]:
+                raise InputError(f"{path}:1: the metadata file needs an 'id' column (columns: {', '.join(METADATA_COLUMNS)})")
+            if unknown:
+                raise InputError(f"{path}:1: unknown column {unknown[0]!r} (columns: {', '.join(METADATA_COLUMNS)})")
+            if len(set(header)) != len(header):
+                raise InputError(f"{path}:1: a column is named twice")
+            reader.fieldnames = [c.strip() for c in header]
+            rows: dict[str, dict[str, str]] = {}
+            for row in reader:
+                fields = _check_metadata_row(path, reader.line_num, row, len(header))
+                if fields["id"] in rows:
+                    raise InputError(f"{path}:{reader.line_num}: id {fields['id']!r} appears twice")
+                rows[fields["id"]] = fields
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{path}: cannot read the metadata file ({exc})") from None
-    if rows and "id" not in rows[0]:
-        raise InputError(f"{path}: the metadata file needs an 'id' column")
-    return {row["id"].strip(): {k: (v or "").strip() for k, v in row.items() if k} for row in rows}
+    return rows
 
 
 def _apply_metadata(article: Article, row: dict[str, str], source: str) -> None:
@@ -365,6 +431,8 @@ def load_corpus(
         raise InputError(f"{root}: no .txt articles in the folder")
     meta_path = root / METADATA_FILE
     metadata = _read_metadata(meta_path) if meta_path.is_file() else {}
+    notes = [f"{meta_path.name}: id {i!r} names no .txt article in the folder; its row was not used"
+             for i in metadata if i not in {p.stem for p in paths}]
 
     articles: list[Article] = []
     skipped: list[Skipped] = []
@@ -388,4 +456,4 @@ def load_corpus(
     if not articles:
         reasons = "; ".join(s.reason for s in skipped)
         raise InputError(f"{root}: no usable article ({reasons})")
-    return Corpus.from_articles(articles, lang, skipped=skipped, folder=str(root))
+    return Corpus.from_articles(articles, lang, skipped=skipped, folder=str(root), notes=notes)

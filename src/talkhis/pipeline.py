@@ -62,7 +62,10 @@ class Result:
         return len({self.corpus.story(a.id) for a in self.corpus.articles})
 
     def config(self) -> dict:
-        return {**asdict(self.options), "embedder_backend": self.embedder, "translator_backend": self.translator,
+        """Every option that shapes the result (the cache only saves time, so it is left out:
+        a run with and without it writes the same bytes)."""
+        options = {k: v for k, v in asdict(self.options).items() if k != "cache"}
+        return {**options, "embedder_backend": self.embedder, "translator_backend": self.translator,
                 "talkhis_version": __version__}
 
 

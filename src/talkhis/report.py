@@ -1,69 +1,26 @@
 """Write the outputs of a run: summary.json, summary.md, report.html and chart PNGs.
 
-Outputs are written whole or not at all: everything goes to a temporary folder beside the
-target, which replaces the target only once every file is complete.
+Outputs are written whole or not at all, and never over a file talkhis did not write: see
+:mod:`talkhis.outdir`.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import html
 import io
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
+from .outdir import output_dir
 
 if TYPE_CHECKING:
     from .pipeline import Result
 
-__all__ = ["atomic_output_dir", "sources_text", "summary_dict", "summary_markdown", "render_charts", "report_html", "write_outputs"]
-
-
-@contextlib.contextmanager
-def atomic_output_dir(out: str | Path) -> Iterator[Path]:
-    """Yield a temporary folder to fill; on success it replaces ``out``, on error it vanishes.
-
-    An existing ``out`` is replaced only if it is a folder talkhis could have written (it holds
-    no sub-folders); anything else is refused rather than deleted.
-    """
-    target = Path(out)
-    if target.exists() and not target.is_dir():
-        raise InputError(f"{target}: exists and is not a folder")
-    if target.is_dir() and any(p.is_dir() for p in target.iterdir()):
-        raise InputError(f"{target}: holds sub-folders; choose an empty or new output folder")
-    target = target.resolve()  # '.' and '..' have no name to give the temporary folders
-    if target == Path.cwd().resolve():
-        raise InputError(f"{out}: is the current folder; choose another output folder (it is replaced whole)")
-    parent = target.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-    except OSError as exc:
-        raise InputError(f"{target}: cannot create the output folder ({exc.strerror or exc})") from None
-    try:
-        yield tmp
-        os.chmod(tmp, 0o755)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
-            try:
-                os.replace(target, old / target.name)
-            except OSError as exc:
-                shutil.rmtree(old, ignore_errors=True)
-                raise InputError(f"{out}: cannot replace the output folder ({exc.strerror or exc})") from None
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+__all__ = ["sources_text", "summary_dict", "summary_markdown", "render_charts", "report_html", "write_outputs"]
 
 
 def _round(x: float) -> float:
@@ -78,6 +35,7 @@ def summary_dict(result: Result) -> dict:
         notes.append("only one story (after removing copies): the summary shows what it says, not what several sources share")
     for s in corpus.skipped:
         notes.append(f"skipped {Path(s.path).name}: {s.reason}")
+    notes.extend(corpus.notes)
     return {
         "articles": [
             {
@@ -246,19 +204,20 @@ def report_html(result: Result, charts: dict[str, bytes], data: dict | None = No
 """
 
 
-def write_outputs(result: Result, out: str | Path) -> Path:
+def write_outputs(result: Result, out: str | Path, *, force: bool = False) -> Path:
     """Write ``summary.json``, ``summary.md``, ``report.html`` and one PNG per chart into
-    ``out``, whole or not at all.
+    ``out``, whole or not at all (see :func:`talkhis.outdir.output_dir`; ``force`` allows a
+    folder that holds other files, which are left as they are).
 
     Raises:
-        InputError: ``out`` is the folder the articles were read from (it would be replaced),
-            a file, the current folder, or a folder holding sub-folders.
+        InputError: ``out`` is the folder the articles were read from, a file, or a non-empty
+            folder talkhis did not write (without ``force``).
     """
     if result.corpus.folder and Path(out).resolve() == Path(result.corpus.folder).resolve():
-        raise InputError(f"{out}: is the input folder; choose another output folder (it is replaced whole)")
-    data = summary_dict(result)
-    charts = render_charts(result)
-    with atomic_output_dir(out) as tmp:
+        raise InputError(f"{out}: is the input folder; choose another output folder")
+    with output_dir(out, force=force) as tmp:
+        data = summary_dict(result)
+        charts = render_charts(result)
         (tmp / "summary.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         (tmp / "summary.md").write_text(summary_markdown(result, data), encoding="utf-8")
         (tmp / "report.html").write_text(report_html(result, charts, data), encoding="utf-8")

@@ -1,0 +1,158 @@
+"""Tests of talkhis.links: same-fact links on the seed articles against the hand-made gold,
+links never reaching unrelated articles, the number and period checks, copies, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from talkhis.corpus import Corpus, make_article
+from talkhis.errors import InputError
+from talkhis.evaluate import copies_of, find_eval_file, link_scores, load_gold, pairs_from_labels
+from talkhis.evaluate.records import jsonl_objects
+from talkhis.links import THRESHOLD, content_terms, find_links, link_curve, score_pairs
+from talkhis.pipeline import clustered_sentences
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def seeds(corpus, use_embedder):
+    sentences = clustered_sentences(corpus)
+    return corpus, sentences, use_embedder.encode([s.text for s in sentences])
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return load_gold(ROOT / "data" / "gold")
+
+
+def _key(s):
+    return (s.article[:3], s.index)
+
+
+def test_links_on_the_seeds_are_precise_where_clusters_are_not(seeds, gold):
+    corpus, sentences, vectors = seeds
+    links = find_links(sentences, vectors, corpus)
+    copies = copies_of(corpus)
+    scored = link_scores(links.as_sentence_pairs(), gold, copies=copies)
+    assert scored.n_system >= 4 and scored.precision >= 0.95
+    from talkhis.cluster import ContentClusterer
+
+    labels = ContentClusterer().fit_predict(vectors)
+    topical = link_scores(pairs_from_labels(labels, sentences), gold, copies=copies)
+    assert topical.precision < 0.7  # a cluster is a topic, not a fact
+    # the 2500 troops of July 2021 and of January 2024 are one figure (gold fact F27)
+    pairs = {(_key(sentences[p.i]), _key(sentences[p.j])) for p in links.pairs}
+    assert (("003", 9), ("004", 2)) in pairs
+
+
+def test_same_topic_in_another_period_is_not_linked(seeds):
+    corpus, sentences, vectors = seeds
+    links = find_links(sentences, vectors, corpus)
+    # 2021: the US combat mission will end this year; 2024: talks on the US presence will go on
+    end_of_mission = next(k for k, s in enumerate(sentences) if s.text.startswith("توقع مسؤولون أمريكيون"))
+    talks_go_on = next(k for k, s in enumerate(sentences) if s.text.startswith("من المتوقع أن يواصل"))
+    assert float(vectors[end_of_mission] @ vectors[talks_go_on]) > 0.6  # very similar sentences
+    assert talks_go_on not in links.sources_of(end_of_mission)
+
+
+def test_a_copy_is_linked_to_what_it_copies(seeds):
+    corpus, sentences, vectors = seeds
+    links = find_links(sentences, vectors, corpus)
+    copy = corpus.article("000_f9289ace09eb3e20")
+    assert copy.duplicate_of == "001_ca3e1f2505a79631"
+    copy_links = [p for p in links.pairs if p.copy]
+    own = [k for k, s in enumerate(sentences) if s.article == copy.id]
+    assert len(copy_links) == len(own)
+    for k in own:
+        (partner,) = [j for j in links.sources_of(k) if sentences[j].article == copy.duplicate_of]
+        assert " ".join(sentences[partner].text.split())[:40] == " ".join(sentences[k].text.split())[:40]
+
+
+def test_sources_are_other_articles_in_order_and_symmetric(seeds):
+    corpus, sentences, vectors = seeds
+    links = find_links(sentences, vectors, corpus, threshold=0.6)
+    assert links.pairs == sorted(links.pairs, key=lambda p: (p.i, p.j))
+    for i in range(len(sentences)):
+        sources = links.sources_of(i)
+        assert all(sentences[j].article != sentences[i].article for j in sources)
+        assert sources == sorted(sources, key=lambda j: (sentences[j].article, sentences[j].index))
+        assert all(i in links.sources_of(j) for j in sources)
+    assert all(p.evidence for p in links.pairs)
+
+
+def test_links_do_not_depend_on_float_noise(seeds):
+    corpus, sentences, vectors = seeds
+    noise = np.random.default_rng(0).normal(scale=1e-7, size=vectors.shape)
+    a = find_links(sentences, vectors, corpus)
+    b = find_links(sentences, vectors + noise, corpus)
+    assert [(p.i, p.j, p.score) for p in a.pairs] == [(p.i, p.j, p.score) for p in b.pairs]
+
+
+def test_no_link_crosses_into_unrelated_articles(corpus, use_embedder):
+    try:
+        path = find_eval_file("easc-dev.jsonl", ROOT)
+    except InputError:
+        pytest.skip("shared/eval/easc-dev.jsonl is not beside this checkout")
+    records = [obj for _, obj in jsonl_objects(path) if obj["id"].startswith(("politics", "finance"))]
+    distractors = [make_article(f"easc-{r['id']}", r["article"]) for r in records]
+    mixed = Corpus.from_articles(list(corpus.articles) + distractors)
+    sentences = clustered_sentences(mixed)
+    vectors = use_embedder.encode([s.text for s in sentences])
+    links = find_links(sentences, vectors, mixed)
+    seed_ids = {a.id for a in corpus.articles}
+    crossing = [p for p in links.pairs if (sentences[p.i].article in seed_ids) != (sentences[p.j].article in seed_ids)]
+    assert len(distractors) >= 10 and crossing == []
+    # the seeds keep their own links (EASC politics-12 also counts "2500", of party members)
+    assert any(sentences[p.i].article in seed_ids and not p.copy for p in links.pairs)
+
+
+def _corpus(texts: dict[str, str], dates: dict[str, str] | None = None) -> Corpus:
+    articles = [make_article(k, v) for k, v in texts.items()]
+    for a in articles:
+        a.date = (dates or {}).get(a.id)
+    return Corpus.from_articles(articles)
+
+
+def test_numbers_must_agree_and_a_period_apart_needs_a_shared_number():
+    texts = {
+        "a": "قتل 14 شخصا في هجوم على قاعدة عين الأسد غرب العراق.",
+        "b": "أسفر هجوم يوم الثلاثاء على القاعدة الجوية في الأنبار عن مقتل 14 شخصا.",
+        "c": "قتل 60 شخصا في هجوم على قاعدة عين الأسد غرب العراق.",
+        "d": "هاجم مسلحون قاعدة عين الأسد غرب العراق.",
+    }
+    corpus = _corpus(texts, {"a": "2021-07-07", "b": "2021-07-08", "c": "2021-07-08", "d": "2024-01-05"})
+    assert not copies_of(corpus)
+    sentences = corpus.sentences
+    vectors = np.ones((len(sentences), 4)) / 2.0  # identical vectors: only the checks tell them apart
+    pairs = {(sentences[c.i].article, sentences[c.j].article) for c in score_pairs(sentences, vectors, corpus)}
+    assert ("a", "b") in pairs
+    assert ("a", "c") not in pairs and ("b", "c") not in pairs  # 14 against 60
+    assert not any("d" in p for p in pairs)  # two and a half years later, no shared figure
+    links = find_links(sentences, vectors, corpus)
+    assert [(sentences[p.i].article, sentences[p.j].article) for p in links.pairs] == [("a", "b")]
+    assert "number 14" in links.pairs[0].evidence
+
+
+def test_content_terms_read_digits_and_spellings_alike():
+    assert content_terms("نحو ٢٥٠٠ جندي أميركي") == content_terms("نحو 2,500 جندي أمريكي")
+    assert "#2500" in content_terms("نحو 2,500 جندي")
+    assert not content_terms("في من على إلى")
+
+
+def test_vectors_must_match_sentences(seeds):
+    corpus, sentences, vectors = seeds
+    with pytest.raises(ValueError, match="vectors for"):
+        find_links(sentences, vectors[:-1], corpus)
+
+
+def test_link_curve_trades_recall_for_precision(seeds, gold):
+    corpus, sentences, vectors = seeds
+    curve = link_curve(sentences, vectors, corpus, gold, (0.5, 0.6, THRESHOLD, 0.9))
+    assert [t for t, _, _ in curve] == [0.5, 0.6, THRESHOLD, 0.9]
+    recalls = [r for _, _, r in curve]
+    assert recalls == sorted(recalls, reverse=True) and recalls[0] > recalls[-1]
+    assert curve[0][1] < curve[2][1]
+    default = link_scores(find_links(sentences, vectors, corpus).as_sentence_pairs(), gold, copies=copies_of(corpus))
+    assert curve[2][1:] == (default.precision, default.recall)
