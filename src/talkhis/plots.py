@@ -199,8 +199,9 @@ def _clusters_shown(result: Result, top: int):
     return shown
 
 
-def _label_cells(ax: Axes, values: np.ndarray, fmt: str, dark_above: float) -> None:
-    """Write each cell's value when the cells are large enough to hold it legibly."""
+def _label_cells(ax: Axes, values: np.ndarray, fmt: str, dark_above: float, skip_zero: bool = True) -> None:
+    """Write each cell's value (zeros too unless ``skip_zero``) when the cells are large
+    enough to hold it legibly."""
     fig = ax.figure
     width_pt = fig.get_figwidth() * 72 * 0.75 / max(1, values.shape[1])
     height_pt = fig.get_figheight() * 72 * 0.7 / max(1, values.shape[0])
@@ -208,7 +209,7 @@ def _label_cells(ax: Axes, values: np.ndarray, fmt: str, dark_above: float) -> N
     if size < 5.5:
         return
     for (i, j), v in np.ndenumerate(values):
-        if v:
+        if v or not skip_zero:
             ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=size,
                     color="white" if v > dark_above else "black")
 
@@ -392,7 +393,7 @@ def plot_article_similarity(result: Result, *, ax: Axes | None = None,
         sim = centroids @ centroids.T
         low = min(0.0, float(sim.min()))
         image = ax.imshow(sim, cmap="viridis", vmin=low, vmax=1.0)
-        _label_cells(ax, np.round(sim, 2), "{:.2f}", np.inf)
+        _label_cells(ax, np.round(sim, 2) + 0.0, "{:.2f}", np.inf, skip_zero=False)
         for text in ax.texts:  # black on the bright upper half of viridis, white below
             text.set_color("black" if (float(text.get_text()) - low) / (1.0 - low) > 0.55 else "white")
         ax.set_xticks(range(size), rows.labels, rotation=35, ha="right", fontsize=8 if size <= 15 else 6.5)
