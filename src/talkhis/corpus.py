@@ -431,8 +431,9 @@ def load_corpus(
         raise InputError(f"{root}: no .txt articles in the folder")
     meta_path = root / METADATA_FILE
     metadata = _read_metadata(meta_path) if meta_path.is_file() else {}
+    stems = {p.stem for p in paths}
     notes = [f"{meta_path.name}: id {i!r} names no .txt article in the folder; its row was not used"
-             for i in metadata if i not in {p.stem for p in paths}]
+             for i in metadata if i not in stems]
 
     articles: list[Article] = []
     skipped: list[Skipped] = []
