@@ -231,7 +231,7 @@ def main() -> None:
     print(f"input: SYNTHETIC unit vectors, {DIM} dimensions, seed {SEED}: n/{MEAN_CLUSTER} Gaussian clusters "
           f"(Dirichlet sizes, within-cluster cosine ~0.58-0.80) + {SINGLETON_SHARE:.0%} singletons")
     print("clusterer: ContentClusterer() defaults (average linkage, cosine distance threshold 0.5, exact_limit 5000);"
-          " each row a fresh subprocess; timeout {args.timeout:.0f} s and address-space limit {args.max_gb:g} GB per row\n")
+          f" each row a fresh subprocess; timeout {args.timeout:.0f} s and address-space limit {args.max_gb:g} GB per row\n")
     widths = [max(len(h), 13 if i == 1 else 7) for i, h in enumerate(HEAD)]
     print_row(HEAD, widths)
     print_row(tuple("-" * w for w in widths), widths)

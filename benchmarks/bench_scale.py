@@ -305,6 +305,10 @@ def _fmt_s(row: dict | None) -> str:
     return f"{'~' if row.get('estimated') else ''}{row['total_s']:.1f}"
 
 
+def _count(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
 def table(results: dict) -> str:
     lines = [
         "| articles | sentences | distinct texts | talkhis cold s | warm s | embed floor s | sumy LexRank s | peak MB cold / warm | largest cluster | cold ÷ floor | warm ÷ LexRank |",
@@ -318,7 +322,7 @@ def table(results: dict) -> str:
         ratio_lex = f"{warm['total_s'] / lex['total_s']:.2f}" if warm and lex and "error" not in warm and "error" not in lex else "–"
         peaks = " / ".join(f"{x['peak_mb']:.0f}" if x and "error" not in x else "–" for x in (cold, warm))
         share = f"{base['largest_share']:.1%}" if base.get("largest_share") is not None else "–"
-        lines.append(f"| {int(n):,} | {base.get('sentences', '–'):,} | {base.get('distinct_texts', '–'):,} | {_fmt_s(cold)} | {_fmt_s(warm)} | "
+        lines.append(f"| {int(n):,} | {_count(base.get('sentences'))} | {_count(base.get('distinct_texts'))} | {_fmt_s(cold)} | {_fmt_s(warm)} | "
                      f"{_fmt_s(floor)} | {_fmt_s(lex)} | {peaks} | {share} | {ratio_floor} | {ratio_lex} |")
     return "\n".join(lines)
 
@@ -351,6 +355,11 @@ def plot(results: dict, path: Path) -> None:
         xs = [p[0] for p in pts]
         left.plot(xs, [p[1]["total_s"] for p in pts], style, label=label)
         right.plot(xs, [p[1]["peak_mb"] for p in pts], style, label=label)
+        for x, row in pts:
+            if key == "cold" and row.get("select") == "not run":
+                for ax, y in ((left, row["total_s"]), (right, row["peak_mb"])):
+                    ax.annotate("selection not run", (x, y), textcoords="offset points", xytext=(4, 10), ha="right",
+                                fontsize=7, color="0.35")
     for ax, what in ((left, "seconds"), (right, "peak resident memory, MB")):
         ax.set_xscale("log")
         ax.set_yscale("log")

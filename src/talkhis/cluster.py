@@ -119,7 +119,8 @@ class ContentClusterer:
         rows, cols, sim = similar_pairs(x, 1.0 - self.threshold, seed=self.random_state)
         dist = 1.0 - sim.astype(np.float64)
         close = dist < self.threshold  # the pairs single linkage would merge at the threshold
-        graph = coo_matrix((np.ones(int(close.sum()), dtype=np.int8), (rows[close], cols[close])), shape=(n, n))
+        rows, cols, dist = rows[close], cols[close], dist[close]
+        graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
         # Average-linkage clusters cut at the threshold lie inside the connected parts of the
         # graph of pairs closer than the threshold, so each part is clustered on its own.
         n_parts, part = connected_components(graph, directed=False)
