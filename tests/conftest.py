@@ -14,6 +14,8 @@ ARTICLES = ROOT / "data" / "articles"
 
 # Embedding caches written by tests go to a throw-away folder, never to the user's cache.
 os.environ.setdefault("TALKHIS_CACHE_DIR", str(ROOT / ".pytest_cache" / "talkhis-cache"))
+# Tests never download: a model a test needs is built in a temporary folder or hub cache.
+os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 @pytest.fixture(scope="session")

@@ -96,6 +96,13 @@ def texts(data: dict) -> list[str]:
     return [item["text"] for item in data["summary"]]
 
 
+def only_notes(err: str, out: Path) -> bool:
+    """True when every line on standard error is a warning that ``summary.json`` records as a note."""
+    notes = load(out)["notes"]
+    return all(line.startswith("talkhis: warning: ") and line.removeprefix("talkhis: warning: ") in notes
+               for line in err.splitlines())
+
+
 @pytest.fixture(scope="module")
 def seeds_run(tmp_path_factory):
     """One default run on the shipped folder itself: (digest of the folder before, output folder)."""
@@ -301,7 +308,7 @@ def test_windows_1256_and_utf16_give_the_same_summary_as_utf8(tmp_path, capsys, 
         encodings[path.stem] = encoding
     before = digest(folder)
     rc, _, err = run(capsys, folder, "--out", tmp_path / "out", "--quiet")
-    assert rc == 0 and err == ""
+    assert rc == 0 and only_notes(err, tmp_path / "out")
     data, reference = load(tmp_path / "out"), load(seeds_out)
     assert {a["id"]: a["encoding"] for a in data["articles"]} == encodings
     assert texts(data) == texts(reference)
@@ -317,7 +324,9 @@ def test_mixed_with_english_warns_and_summarises_the_rest(tmp_path, capsys):
     rc, stdout, err = run(capsys, folder, "--out", tmp_path / "out")
     assert rc == 0
     assert digest(folder) == before
-    assert err == f"talkhis: warning: skipped {folder / 'english.txt'}: not Arabic text (0% of its letters are Arabic)\n"
+    skipped, *rest = err.splitlines(keepends=True)
+    assert skipped == f"talkhis: warning: skipped {folder / 'english.txt'}: not Arabic text (0% of its letters are Arabic)\n"
+    assert only_notes("".join(rest), tmp_path / "out")
     data = load(tmp_path / "out")
     assert [a["id"] for a in data["articles"]] == ["002_a90dff76a33d4385", "003_66b99715f277d18e"]
     assert data["summary"]
@@ -352,7 +361,7 @@ def test_a_byte_identical_copy_is_reported_and_adds_no_coverage(tmp_path, capsys
     _with_a_copy(folder, copy)
     before = digest(folder)
     rc, stdout, err = run(capsys, folder, "--out", tmp_path / "out")
-    assert rc == 0 and err == ""
+    assert rc == 0 and only_notes(err, tmp_path / "out")
     assert digest(folder) == before
     assert f"6 articles (4 distinct stories; 000_f9289ace09eb3e20, {copy} counted as copies)" in stdout
     with_copy, without = load(tmp_path / "out"), load(seeds_out)
@@ -382,8 +391,8 @@ def test_a_byte_identical_copy_does_not_change_the_summary(tmp_path, capsys, see
     "option, value, fragments",
     [
         ("--embedder", "nope", ("unknown embedder 'nope'; choose one of e5-small, sentence-transformers, tfidf, transformers, use",)),
-        ("--translator", "nope", ("unknown translator 'nope'; choose one of none, reference, transformers",)),
-        ("--translator", "reference+nope", ("unknown translator 'nope'; choose one of none, reference, transformers",)),
+        ("--translator", "nope", ("unknown translator 'nope'; choose one of nllb, none, opus-mt, reference, transformers",)),
+        ("--translator", "reference+nope", ("unknown translator 'nope'; choose one of nllb, none, opus-mt, reference, transformers",)),
         ("--embedder", "sentence-transformers:{tmp}/no-model", ("{tmp}/no-model: no such model folder",)),
         ("--embedder", "transformers:{tmp}/no-model", ("{tmp}/no-model: no such model folder",)),
         ("--translator", "transformers:{tmp}/no-model", ("{tmp}/no-model: no such model folder",)),
@@ -429,7 +438,8 @@ def test_two_runs_cold_and_warm_cache_give_identical_files(tmp_path, capsys, mon
     assert (tmp_path / "cache" / "embeddings.sqlite").is_file()
     assert run(capsys, ARTICLES, "--out", tmp_path / "warm")[0] == 0
     cold, warm = digest(tmp_path / "cold"), digest(tmp_path / "warm")
-    assert sorted(cold) == sorted([".talkhis-output.json", "summary.json", "summary.md", "report.html", *(f"{c}.png" for c in CHARTS)])
+    assert sorted(cold) == sorted([".talkhis-output.json", "summary.json", "summary.md", "report.html", "sentences.csv",
+                                   *(f"{c}.png" for c in CHARTS)])
     assert cold == warm
 
 
@@ -467,8 +477,9 @@ def test_every_summary_sentence_and_source_is_traceable(seeds_run, corpus):
         assert {"article": item["article"], "sentence": item["sentence"]} in item["sources"]
         for source in item["sources"]:
             assert 0 <= source["sentence"] < len(segments[source["article"]])
-        cluster = next(c for c in data["clusters"] if c["id"] == item["cluster"])
-        assert {s["article"] for s in item["sources"]} == set(cluster["articles"])
+        own = {"article": item["article"], "sentence": item["sentence"]}
+        assert all(s["article"] != item["article"] for s in item["sources"] if s != own)  # same-fact links
+        assert any(c["id"] == item["cluster"] for c in data["clusters"])
         assert item["translation_source"] == "reference" and item["translation"]
         assert item["date"] == corpus.article(item["article"]).date
     assert digest(ARTICLES) == before
@@ -493,7 +504,7 @@ def test_sentence_budget_untranslated_and_replacing_an_old_output(tmp_path, caps
     assert run(capsys, ARTICLES, "--out", out, "--quiet")[0] == 0
     assert len(load(out)["summary"]) == 6
     rc, stdout, err = run(capsys, ARTICLES, "--out", out, "--sentences", "3", "--translator", "none")
-    assert rc == 0 and err == ""
+    assert rc == 0 and only_notes(err, out)
     assert leftovers(out) == []
     data = load(out)
     assert len(data["summary"]) == 3
@@ -565,3 +576,14 @@ def test_a_file_added_to_an_output_folder_is_never_lost(tmp_path, capsys):
     assert (out / "my-notes.md").read_text(encoding="utf-8") == "mine"
     assert load(out) == first
     assert leftovers(out) == []
+
+
+def test_the_summary_is_printed_by_period_and_its_notes_as_warnings(tmp_path, capsys):
+    rc, stdout, err = run(capsys, ARTICLES, "--out", tmp_path / "out", "--sentences", "40")
+    assert rc == 0
+    notes = load(tmp_path / "out")["notes"]
+    assert any("fewer than the 40 sentences asked for" in n for n in notes)
+    assert notes and err == "".join(f"talkhis: warning: {n}\n" for n in notes)
+    background, changed = stdout.index("== Background (2021-07)"), stdout.index("== What changed (2024-01)")
+    assert background < stdout.index("\n1. ") < changed
+    assert "sentences.csv" in stdout.splitlines()[-1]

@@ -216,10 +216,64 @@ def test_an_outlet_mentioned_in_passing_is_not_the_outlet():
 
 @pytest.mark.parametrize(
     "text, iso",
-    [("25-يوليو-2021", "2021-07-25"), ("الأحد 4 كانون الثاني 2024", "2024-01-04"), ("2021/7/5", "2021-07-05"), ("لا تاريخ", None)],
+    [
+        ("25-يوليو-2021", "2021-07-25"),
+        ("الأحد 4 كانون الثاني 2024", "2024-01-04"),
+        ("2021/7/5", "2021-07-05"),
+        ("لا تاريخ", None),
+        # MultiLing 2011 datelines: month names with and without hamza, a comma after the weekday
+        ("السبت 27 فبراير 2010", "2010-02-27"),
+        ("الجمعة 21 ايار 2010", "2010-05-21"),
+        ("السبت 22  أيار 2010", "2010-05-22"),
+        ("الجمعة 22 تشرين الاول 2010", "2010-10-22"),
+        ("الاثنين ، 1 فبراير 2010", "2010-02-01"),
+        ("الاربعاء 5 اكتوبر 2005", "2005-10-05"),
+        # name pairs, a comma before the year, Arabic-Indic digits, Maghrebi names
+        ("25 تموز/يوليو 2021", "2021-07-25"),
+        ("27 فبراير، 2010", "2010-02-27"),
+        ("٢٥ أيار ٢٠١٠", "2010-05-25"),
+        ("14 جويلية 2011", "2011-07-14"),
+        # no such day: the next date in the text is used, or none
+        ("31-06-2021", None),
+        ("31-06-2021 ثم 1-7-2021", "2021-07-01"),
+    ],
 )
 def test_parse_date(text, iso):
     assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["السبت 27 فبراير 2010", "الجمعة 21 ايار 2010", "الاثنين ، 1 فبراير 2010", "الجمعة ، 8 أغسطس 2008",
+     "الجمعة 22 تشرين الاول 2010", "25-يوليو-2021", "2021-07-25"],
+)
+def test_a_line_holding_only_a_date_is_a_dateline(line):
+    assert removed_by(f"عنوان الخبر.\n{line}\nوقال المسؤول إن المحادثات ستستمر في الأسابيع المقبلة.") == {"dateline": [line]}
+
+
+def test_a_date_inside_a_sentence_is_not_a_dateline():
+    text = "وقال المسؤول في 27 فبراير 2010 إن المحادثات ستستمر في الأسابيع المقبلة بين البلدين."
+    assert removed_by(text) == {}
+
+
+def test_a_headline_above_a_dateline_is_the_title_even_with_a_full_stop():
+    text = "زلزال قوته 7.0 ضرب سواحل هايتي.\n\nالثلاثاء 12 يناير 2010\n\nوقد هز زلزال قوته 7.0 سواحل هايتي في وقت سابق اليوم."
+    article = make_article("M0060", text)
+    assert article.title == "زلزال قوته 7.0 ضرب سواحل هايتي."
+    assert (article.date, article.date_source) == ("2010-01-12", "text: dateline")
+    assert [s.kind for s in article.sentences] == ["title", "sentence"]
+
+
+def test_a_long_first_line_above_a_dateline_stays_a_sentence():
+    first = " ".join(["كلمة"] * 25) + "."
+    article = make_article("x", f"{first}\nالسبت 27 فبراير 2010\nوقال المسؤول إن المحادثات ستستمر في الأسابيع المقبلة.")
+    assert article.title is None and article.sentences[0].kind == "sentence"
+    assert article.date == "2010-02-27"
+
+
+def test_an_impossible_dateline_gives_no_date():
+    article = make_article("x", "31-06-2021\nوقال المسؤول إن المحادثات ستستمر في الأسابيع المقبلة.")
+    assert (article.date, article.date_source) == (None, None)
 
 
 # ---------------------------------------------------------------- duplicates

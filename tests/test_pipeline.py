@@ -109,3 +109,23 @@ def test_a_corpus_loaded_with_copies_counts_stories_once(tmp_path):
     assert result.n_stories == 1
     assert len(result.summary) == 3
     assert all(s.sentence.article == "a" and s.coverage == 1 for s in result.summary)
+
+
+def test_a_result_records_a_decision_for_every_sentence_and_its_notes(result):
+    selection = result.selection
+    assert len(selection.why) == len(selection.score) == len(result.sentences)
+    assert all(result.sentences[s.index] is s.sentence for s in result.summary)
+    assert [i for i, why in enumerate(selection.why) if why == "selected"] == sorted(s.index for s in result.summary)
+    assert selection.period_order == ["2021-07", "2024-01"]
+    assert sum(selection.quotas.values()) == 6
+    assert result.notes == []  # four background sentences from three stories, two of 2024: nothing to warn of
+
+
+def test_summary_sentences_cite_their_same_fact_links(result):
+    from talkhis.links import find_links
+
+    links = find_links(result.sentences, result.vectors, result.corpus)
+    for item in result.summary:
+        cited = [result.sentences.index(s) for s in item.sources]
+        assert sorted(cited) == sorted({item.index, *links.sources_of(item.index)})
+        assert item.coverage == len({result.corpus.story(s.article) for s in item.sources})

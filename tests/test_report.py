@@ -9,7 +9,7 @@ import pytest
 
 from talkhis.errors import InputError
 from talkhis.pipeline import Options, summarize_corpus, summarize_folder
-from talkhis.report import report_html, summary_dict, summary_markdown, write_outputs
+from talkhis.report import report_html, section_title, summary_dict, summary_markdown, write_outputs
 
 from .conftest import ARTICLES
 
@@ -57,7 +57,50 @@ def test_summary_dict_is_json_and_matches_the_result(result):
     assert [i["text"] for i in data["summary"]] == [s.sentence.text for s in result.summary]
     assert [c["id"] for c in data["clusters"]] == [c.id for c in result.clusters]
     assert data["config"] == result.config()
-    assert data["notes"] == []
+    assert data["notes"] == result.notes
+    assert [i["section"] for i in data["summary"]] == [section_title(s.period, ["2021-07", "2024-01"]) for s in result.summary]
+    assert [i["periods"] for i in data["summary"]] == [s.periods for s in result.summary]
+    assert [(p["period"], p["section"]) for p in data["periods"]] == [
+        ("2021-07", "Background (2021-07)"), ("2024-01", "What changed (2024-01)")]
+    assert sum(p["share"] for p in data["periods"]) == 6
+    assert [a for p in data["periods"] for a in p["articles"]] == sorted(a.id for a in result.corpus.articles)
+
+
+def test_section_titles():
+    assert section_title("2021-07", ["2021-07", "2024-01"]) == "Background (2021-07)"
+    assert section_title("2024-01", ["2021-07", "2024-01"]) == "What changed (2024-01)"
+    assert section_title("2010-01 – 2010-03", ["2010-01 – 2010-03"]) == "Summary (2010-01 – 2010-03)"
+    assert section_title("undated", ["2021-07", "undated"]) == "Undated"
+    assert section_title("undated", ["undated"]) == "Summary (undated)"
+
+
+def test_markdown_and_html_show_one_section_per_period_in_time_order(result):
+    text = summary_markdown(result)
+    page = report_html(result, {})
+    for document, heading in ((text, "## {}"), (page, "<h2>{}</h2>")):
+        background = document.index(heading.format("Background (2021-07)"))
+        changed = document.index(heading.format("What changed (2024-01)"))
+        assert background < changed
+        for s in result.summary:
+            where = document.index(html.escape(s.sentence.text) if document is page else s.sentence.text)
+            assert (where < changed) is (s.period == "2021-07")
+    assert text.count("## ") == page.count("<h2>") - 2 == 2  # the page adds Coverage and Articles read
+
+
+def test_a_sentence_reported_in_several_periods_says_so(corpus):
+    longer = summarize_corpus(corpus, Options(sentences=10))
+    text = summary_markdown(longer)
+    several = [s for s in longer.summary if len(s.periods) > 1]
+    assert several and all(s.period == "2021-07" for s in several)
+    assert text.count(", also in 2024-01 · sources") == len(several)
+
+
+def test_outputs_include_the_sentences_table_and_are_byte_identical_across_runs(tmp_path, corpus):
+    first = write_outputs(summarize_corpus(corpus, Options()), tmp_path / "one")
+    second = write_outputs(summarize_corpus(corpus, Options()), tmp_path / "two")
+    assert (first / "sentences.csv").read_text(encoding="utf-8").startswith("article,sentence,")
+    for name in ("summary.json", "summary.md", "sentences.csv", "report.html"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
 def test_report_html_escapes_text_and_embeds_only_what_it_is_given(result):

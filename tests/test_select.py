@@ -1,17 +1,18 @@
-"""Choosing the summary: centrality and MMR as pure maths, periods, candidates, budgets, and what
-the chosen sentences of the shipped articles must include."""
+"""Choosing the summary: centrality as pure maths, time-aware selection on small dated corpora
+with known facts, and what the summary of the shipped articles must hold."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from talkhis.corpus import make_article
+from talkhis.candidates import candidate_problem
 from talkhis.embed import get_embedder
 from talkhis.pipeline import Options, summarize_corpus
 from talkhis.salience import centrality
-from talkhis.segment import FRAGMENT, HEADING, SENTENCE, Sentence
-from talkhis.select import Budget, is_candidate, mmr, periods, rank_single, select_sentences
+from talkhis.select import Budget, choose, period_quotas, rank_single, repeated_period, select_sentences
+
+from .timeline import build
 
 STAR = np.array(
     [  # node 0 is a hub similar to every other node; the others resemble only the hub
@@ -29,12 +30,8 @@ def result(corpus):
     return summarize_corpus(corpus, Options())
 
 
-def choose(result, budget: Budget):
+def pick(result, budget: Budget):
     return select_sentences(result.corpus, result.sentences, result.vectors, result.clusters, budget)
-
-
-def words(chosen) -> list[int]:
-    return [s.sentence.n_words for s in chosen]
 
 
 # ---------------------------------------------------------------------------- centrality
@@ -76,111 +73,238 @@ def test_centrality_converges_and_drops_weak_edges():
         centrality(np.ones((2, 3)))
 
 
-# ---------------------------------------------------------------------------- MMR
+# ---------------------------------------------------------------------------- budget shares
 
 
-SCORES = np.array([1.0, 0.9, 0.7, 0.2])
-SIMILARITY = np.array(
-    [  # 1 is a near-duplicate of 0; the rest are unrelated
-        [1.0, 0.99, 0.1, 0.1],
-        [0.99, 1.0, 0.1, 0.1],
-        [0.1, 0.1, 1.0, 0.1],
-        [0.1, 0.1, 0.1, 1.0],
-    ]
-)
+def test_quotas_follow_the_weights_and_sum_to_the_total():
+    order = ["a", "b", "c"]
+    assert period_quotas({"a": 2, "b": 3, "c": 5}, order, 10) == {"a": 2, "b": 3, "c": 5}
+    assert period_quotas({"a": 1, "b": 1, "c": 8}, order, 6) == {"a": 1, "b": 1, "c": 4}
+    for total in range(0, 15):
+        quotas = period_quotas({"a": 7, "b": 1, "c": 2}, order, total)
+        assert sum(quotas.values()) == total
+        if total >= 3:
+            assert min(quotas.values()) >= 1  # a period with anything to offer is never left out
 
 
-def test_mmr_takes_the_best_then_avoids_its_near_duplicate():
-    assert mmr(SCORES, SIMILARITY, 2) == [0, 2]
-    assert mmr(SCORES, SIMILARITY, 4) == [0, 2, 1, 3]
-    assert mmr(SCORES, SIMILARITY, 2, lambda_=1.0) == [0, 1]  # relevance only
+def test_quotas_go_to_earlier_periods_first_when_short_and_skip_empty_ones():
+    order = ["a", "b", "c"]
+    assert period_quotas({"a": 1, "b": 1, "c": 1}, order, 2) == {"a": 1, "b": 1, "c": 0}
+    assert period_quotas({"a": 1, "b": 1, "c": 1}, order, 4) == {"a": 2, "b": 1, "c": 1}  # tie: earlier
+    assert period_quotas({"a": 0, "b": 4, "c": 0}, order, 3) == {"a": 0, "b": 3, "c": 0}
+    assert period_quotas({"a": 0}, ["a"], 3) == {"a": 0}
+    assert period_quotas({"a": 3, "b": 1}, ["a", "b"], 100, at_least=0) == {"a": 75, "b": 25}
 
 
-def test_mmr_respects_k_candidates_and_breaks_ties_by_index():
-    assert mmr(SCORES, SIMILARITY, 10) == [0, 2, 1, 3]
-    assert mmr(SCORES, SIMILARITY, 0) == []
-    assert mmr(SCORES, SIMILARITY, 2, candidates=[3, 1]) == [1, 3]
-    assert mmr(np.ones(3), np.eye(3), 3) == [0, 1, 2]
+def test_a_later_period_repeats_an_earlier_one_that_reports_it_at_least_as_widely():
+    order = ["2021", "2022", "2024"]
+    assert repeated_period({"2021": 2, "2024": 1}, order, "2024") == "2021"
+    assert repeated_period({"2021": 1, "2024": 1}, order, "2024") == "2021"  # first reported
+    assert repeated_period({"2021": 1, "2024": 3}, order, "2024") is None  # mostly news of 2024
+    assert repeated_period({"2022": 2, "2024": 2}, order, "2024") == "2022"
+    assert repeated_period({"2021": 5}, order, "2021") is None
 
 
-# ---------------------------------------------------------------------------- periods and candidates
+# ---------------------------------------------------------------------------- time-aware selection
+
+# Three stories in July 2021 and one in January 2024. The visit is reported by a1, a2 and b1
+# (b1's sentence a near-copy of a1's unless a test says otherwise), the withdrawal by a1 and a3;
+# the rest by one story each.
+STORY = {
+    "a1": ("2021-07-20", ["visit", "withdrawal", "a1 only"]),
+    "a2": ("2021-07-22", ["visit", "a2 only"]),
+    "a3": ("2021-07-25", ["withdrawal", "a3 only"]),
+    "b1": ("2024-01-05", ["visit", "strikes", "demand", "talks"]),
+}
+TWINS = {("a2", 0): ("a1", 0), ("a3", 0): ("a1", 1)}
 
 
-def _dated(article_id: str, date: str | None):
-    article = make_article(article_id, "قال المسؤول إن المحادثات ستستمر في الأسابيع المقبلة بين البلدين.")
-    article.date = date
-    return article
+def facts(built, selection) -> list[str]:
+    return [built.facts[s.index] for s in selection.summary]
 
 
-def test_periods_group_close_dates_and_mark_undated():
-    articles = [_dated("a", "2021-07-22"), _dated("b", "2021-07-25"), _dated("c", "2024-01"), _dated("d", None),
-                _dated("e", "2021-07")]
-    assert periods(articles) == {"a": "2021-07", "b": "2021-07", "c": "2024-01", "d": "undated", "e": "2021-07"}
+def test_background_then_what_changed_with_the_core_event_first():
+    built = build(STORY, TWINS)
+    selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=5))
+    assert selection.period_order == ["2021-07", "2024-01"]
+    # Shares by the square root of each period's stories (3 and 1); the background can use only
+    # two (the visit and the withdrawal), so its third place goes to the news of 2024, not to
+    # b1's repeat of the visit.
+    assert selection.quotas == {"2021-07": 3, "2024-01": 2}
+    assert [(s.sentence.article, s.sentence.index) for s in selection.summary] == [
+        ("a1", 0), ("a3", 0), ("b1", 1), ("b1", 2), ("b1", 3)]  # a3 leads with the withdrawal
+    assert facts(built, selection) == ["visit", "withdrawal", "strikes", "demand", "talks"]
+    assert [s.period for s in selection.summary] == ["2021-07"] * 2 + ["2024-01"] * 3
 
 
-def test_a_period_spanning_months_is_named_by_its_ends():
-    articles = [_dated("a", "2023-11-20"), _dated("b", "2024-01-05"), _dated("c", "2024-12-30")]
-    assert periods(articles) == {"a": "2023-11 – 2024-01", "b": "2023-11 – 2024-01", "c": "2024-12"}
-    assert periods(articles, gap_days=30) == {"a": "2023-11", "b": "2024-01", "c": "2024-12"}
+def test_the_core_event_as_first_reported_leads_even_when_later_news_scores_higher():
+    built = build({"e1": ("2010-01-12", ["quake", "e1 only"]), "e2": ("2010-01-20", ["toll", "e2 only"]),
+                   "e3": ("2010-01-22", ["toll", "e3 only"])}, {("e3", 0): ("e2", 0)})
+    selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=2))
+    assert selection.score[built.index("e2", 0)] > selection.score[built.index("e1", 0)]
+    assert [(s.sentence.article, s.sentence.index) for s in selection.summary] == [("e1", 0), ("e2", 0)]
 
 
-@pytest.mark.parametrize(
-    "text, kind, expected",
-    [
-        ("وقال المسؤول الأميركي إن القوات ستبقى في العراق لمحاربة التنظيم.", SENTENCE, True),
-        ('"سنبقى في العراق بناء على دعوة الحكومة"، قال المسؤول الأميركي أمس.', SENTENCE, False),
-        ("«سنبقى في العراق بناء على دعوة الحكومة» قال المسؤول الأميركي أمس.", SENTENCE, False),
-        ("“سنبقى في العراق بناء على دعوة الحكومة” قال المسؤول الأميركي أمس.", SENTENCE, False),
-        ("القوات الأميركية باقية في العراق لمحاربة التنظيم حسب المسؤول", HEADING, False),
-        ("وقال المسؤول الأميركي إن القوات ستبقى في العراق لمحاربة", FRAGMENT, False),
-        ("قال المسؤول إن القوات باقية.", SENTENCE, False),  # too short to stand alone
-        (" ".join(["كلمة"] * 61) + ".", SENTENCE, False),  # too long
-    ],
-)
-def test_candidates_exclude_quotes_first_headings_and_odd_lengths(text, kind, expected):
-    assert is_candidate(Sentence("x", 0, 0, len(text), text, kind)) is expected
+def test_what_only_one_background_story_says_and_what_later_repeats_wait():
+    built = build(STORY, TWINS)
+    selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=5))
+    why = dict(zip(((s.article, s.index) for s in built.sentences), selection.why))
+    assert why[("a1", 0)] == why[("b1", 1)] == "selected"
+    assert why[("a2", 0)] == "redundant with #1"  # a near-copy of the core event
+    assert why[("a1", 1)] == "redundant with #2"
+    assert why[("a1", 2)] == why[("a2", 1)] == "over budget; only one 2021-07 story reports it"
+    assert why[("b1", 0)] == "over budget; repeats 2021-07"
+    assert sum(w == "selected" for w in selection.why) == 5
+
+
+def test_a_sentence_says_every_period_that_reports_it():
+    built = build(STORY, TWINS)
+    selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=5))
+    core = selection.summary[0]
+    assert core.period == "2021-07" and core.periods == ["2021-07", "2024-01"]
+    assert core.coverage == 3 and [(s.article, s.index) for s in core.sources] == [("a1", 0), ("a2", 0), ("b1", 0)]
+    assert all(s.periods == ["2024-01"] and s.coverage == 1 for s in selection.summary[2:])
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 6, 8])
+def test_every_period_with_news_of_its_own_gets_a_sentence(n):
+    built = build({**STORY, "c1": ("2025-06-01", ["ceasefire", "visit"])}, TWINS)
+    selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=n))
+    assert len(selection.summary) == n
+    shown = [s.period for s in selection.summary]
+    assert shown == sorted(shown)
+    expected = ["2021-07", "2024-01", "2025-06"][: n]
+    assert set(shown) == set(expected)
+
+
+def test_a_word_budget_is_filled_without_being_exceeded():
+    built = build(STORY, TWINS)
+    length = built.sentences[0].n_words
+    assert {s.n_words for s in built.sentences} == {length}
+    for limit in (length, 3 * length, 3 * length + 1, 5 * length - 1):
+        selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=None, words=limit))
+        assert len(selection.summary) == limit // length
+    tiny = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=None, words=3))
+    assert len(tiny.summary) == 1  # a budget below one sentence still gives one
+
+
+def test_a_long_sentence_that_does_not_fit_leaves_room_for_shorter_ones():
+    built = build(STORY, TWINS)
+    long = built.index("b1", 1)
+    built.sentences[long] = type(built.sentences[long])(
+        "b1", 1, 0, 0, built.sentences[long].text + " " + " ".join(["وقالت الحكومة"] * 20), "sentence")
+    length = built.sentences[0].n_words
+    selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=None, words=4 * length))
+    assert long not in [s.index for s in selection.summary]
+    assert len(selection.summary) == 4
+    assert selection.why[long] == "over budget"
+
+
+def test_sources_come_from_the_finder_it_is_given():
+    built = build(STORY, TWINS)
+
+    class Links:
+        def sources_of(self, i):  # b1's talks report a3's withdrawal; nothing else is linked
+            pair = {built.index("a3", 0): [built.index("b1", 3)], built.index("b1", 3): [built.index("a3", 0)]}
+            return pair.get(i, [])
+
+    selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=3), sources=Links())
+    by_fact = {built.facts[s.index]: s for s in selection.summary}
+    assert [(s.article, s.index) for s in by_fact["withdrawal"].sources] == [("a3", 0), ("b1", 3)]
+    assert by_fact["withdrawal"].periods == ["2021-07", "2024-01"]
+    assert all(s.coverage == len({x.article for x in s.sources}) for s in selection.summary)
+    assert "talks" not in by_fact  # reported first in 2021: it repeats the background
+
+
+def test_citations_change_what_is_cited_not_what_is_chosen():
+    built = build(STORY, TWINS)
+
+    class Nothing:
+        def sources_of(self, i):
+            return []
+
+    plain = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=5))
+    cited = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=5), citations=Nothing())
+    assert [s.index for s in cited.summary] == [s.index for s in plain.summary] and cited.why == plain.why
+    assert all(s.sources == [s.sentence] and s.coverage == 1 and s.periods == [s.period] for s in cited.summary)
+    assert plain.summary[0].coverage == 3
+
+
+def test_float_noise_changes_nothing():
+    built = build(STORY, TWINS)
+    budget = Budget(sentences=4)
+    plain = choose(built.corpus, built.sentences, built.vectors, built.clusters, budget)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        noisy = built.vectors + rng.normal(scale=1e-9, size=built.vectors.shape)
+        again = choose(built.corpus, built.sentences, noisy, built.clusters, budget)
+        assert [s.index for s in again.summary] == [s.index for s in plain.summary]
+        assert again.why == plain.why
+
+
+def test_undated_articles_come_last():
+    built = build({**STORY, "u1": (None, ["rumour"])}, TWINS)
+    selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=6))
+    assert selection.period_order == ["2021-07", "2024-01", "undated"]
+    assert selection.summary[-1].period == "undated"
+
+
+def test_copies_and_non_candidates_are_never_chosen():
+    built = build(STORY, TWINS)
+    selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=20))
+    assert all(candidate_problem(s.sentence) is None for s in selection.summary)
+    assert all(w in ("selected",) or w.startswith(("redundant", "over budget", "not a candidate")) for w in selection.why)
 
 
 # ---------------------------------------------------------------------------- the seeds
 
 
-def test_every_chosen_sentence_is_a_candidate_from_its_own_cluster(result):
-    chosen = choose(result, Budget(sentences=10))
-    assert len(chosen) == 10
-    assert all(is_candidate(s.sentence) for s in chosen)
-    assert len({s.cluster for s in chosen}) == len(chosen)
-    by_id = {c.id: c for c in result.clusters}
-    for s in chosen:
-        members = [result.sentences[m] for m in by_id[s.cluster].members]
-        assert s.sentence in members
-        assert sorted(s.sources, key=lambda x: (x.article, x.index)) == sorted(members, key=lambda x: (x.article, x.index))
-        assert s.coverage == by_id[s.cluster].coverage
-        assert s.period == result.periods[s.sentence.article]
+def test_the_default_summary_leads_with_the_core_event_then_the_2024_news(result):
+    summary = result.summary
+    assert len(summary) == 6
+    assert [s.period for s in summary] == sorted(s.period for s in summary)
+    first = summary[0]
+    assert first.period == "2021-07" and first.sentence.article.startswith("001") and first.sentence.index == 1
+    assert "الحوار الاستراتيجي الرابعة" in first.sentence.text  # the fourth strategic dialogue
+    news = [s for s in summary if s.period == "2024-01"]
+    assert len(news) >= 2 and all(s.sentence.article.startswith("004") for s in news)
+    # the attacks on US forces, and al-Sudani's demand that US forces leave after the US strike
+    assert any("هجوم" in s.sentence.text for s in news)
+    assert any("السوداني" in s.sentence.text and "بسحب قواتها" in s.sentence.text and "الضربة" in s.sentence.text
+               for s in news)
+    # the background holds the end of the US combat mission and al-Kadhimi's visit
+    background = [s.sentence.text for s in summary if s.period == "2021-07"]
+    assert any("إنهاء عمل البعثة القتالية" in t for t in background)
+    assert any("الكاظمي" in t and "واشنطن" in t for t in background)
 
 
-def test_the_summary_is_in_reading_order(result):
-    date = {a.id: a.date or "" for a in result.corpus.articles}
-    chosen = choose(result, Budget(sentences=10))
-    keys = [(date[s.sentence.article], s.sentence.article, s.sentence.index) for s in chosen]
-    assert keys == sorted(keys)
-    assert len({s.sentence.article for s in chosen}) > 2
+def test_the_default_summary_holds_no_fragment(result):
+    for s in result.summary:
+        assert candidate_problem(s.sentence) is None
+        assert not s.sentence.text.startswith("مباني مقر حزب الله")
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 6])
+def test_every_seed_sentence_has_a_reason(result):
+    assert len(result.selection.why) == len(result.sentences)
+    assert all(result.selection.why)
+    assert sum(w == "selected" for w in result.selection.why) == len(result.summary)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 6, 9])
 def test_a_sentence_budget_is_met_exactly(result, n):
-    assert len(choose(result, Budget(sentences=n))) == n
+    assert len(pick(result, Budget(sentences=n))) == n
 
 
-@pytest.mark.parametrize("limit", [25, 60, 120])
+def test_every_period_keeps_a_sentence_even_in_a_short_summary(result):
+    for n in (2, 3):
+        assert {s.period for s in pick(result, Budget(sentences=n))} == {"2021-07", "2024-01"}
+
+
+@pytest.mark.parametrize("limit", [25, 60, 120, 250])
 def test_a_word_budget_is_never_exceeded_by_more_than_one_sentence(result, limit):
-    chosen = choose(result, Budget(sentences=None, words=limit))
-    assert sum(words(chosen)) <= limit or len(chosen) == 1
+    chosen = pick(result, Budget(sentences=None, words=limit))
+    assert sum(s.sentence.n_words for s in chosen) <= limit or len(chosen) == 1
     assert chosen
-
-
-def test_a_word_budget_below_one_sentence_gives_that_one_sentence(result):
-    chosen = choose(result, Budget(sentences=None, words=5))
-    assert len(chosen) == 1 and words(chosen)[0] > 5
 
 
 def test_budgets_must_be_positive():
@@ -188,20 +312,6 @@ def test_budgets_must_be_positive():
         Budget(sentences=0)
     with pytest.raises(ValueError, match="word budget"):
         Budget(sentences=None, words=0)
-
-
-def test_the_newest_article_and_several_stories_are_represented(result):
-    summary = result.summary
-    assert len(summary) == 6
-    assert any(s.sentence.article.startswith("004") and s.period == "2024-01" for s in summary)
-    assert any(s.coverage >= 2 for s in summary)
-    assert {s.period for s in summary} == {"2021-07", "2024-01"}
-    assert not any(result.corpus.article(s.sentence.article).duplicate_of for s in summary)
-
-
-def test_every_period_keeps_a_sentence_even_in_a_short_summary(result):
-    for n in (2, 3):
-        assert {s.period for s in choose(result, Budget(sentences=n))} == {"2021-07", "2024-01"}
 
 
 def test_rank_single_returns_reading_order_within_budget(corpus):

@@ -20,10 +20,12 @@ from talkhis.translate import (
     get_translator,
     read_memory,
 )
+from talkhis.translate.adequacy import load_calibration
 
 from .conftest import ARTICLES, MEMORY, memory_rows
 
 NOT_IN_MEMORY = "هذه جملة كتبت للاختبار ولا توجد في أي مقال من المقالات المرفقة."
+NOT_IN_MEMORY_EN = "This sentence was written for the test and does not appear in any of the attached articles."
 KNOWN = "وتُنسب هذه الهجمات التي لم تتبنّها أيّ جهة إلى فصائل مسلحة تابعة لإيران."
 KNOWN_EN = "These attacks, which no party has claimed, are attributed to armed factions affiliated with Iran."
 
@@ -147,14 +149,16 @@ def test_chain_keeps_reference_translations_in_order():
 
 
 def test_another_memory_file(tmp_path):
-    path = _write_memory(tmp_path / "tm.tsv", [{"article": "x", "sentence": "0", "arabic": NOT_IN_MEMORY, "english": "A test."}])
+    path = _write_memory(tmp_path / "tm.tsv", [{"article": "x", "sentence": "0", "arabic": NOT_IN_MEMORY, "english": NOT_IN_MEMORY_EN}])
     translator = get_translator(f"reference:{path}")
     assert translator.name == f"reference:{path}"
     found, missing = translator.translate([NOT_IN_MEMORY, KNOWN])
-    assert (found.text, found.source) == ("A test.", "reference")
+    assert (found.text, found.source) == (NOT_IN_MEMORY_EN, "reference")
+    assert found.adequacy_ok is True and found.adequacy >= load_calibration().cut  # checked on load, so scored
     assert missing.text is None
     chained = get_translator(f"reference:{path}+reference").translate([NOT_IN_MEMORY, KNOWN])
-    assert [t.text for t in chained] == ["A test.", KNOWN_EN]
+    assert [t.text for t in chained] == [NOT_IN_MEMORY_EN, KNOWN_EN]
+    assert chained[1].adequacy is None  # the shipped memory is reviewed, not scored
 
 
 def test_unknown_translator_lists_the_names():
@@ -163,7 +167,7 @@ def test_unknown_translator_lists_the_names():
             get_translator(spec)
         for name in available_translators():
             assert name in str(info.value)
-    assert available_translators() == ["none", "reference", "transformers"]
+    assert available_translators() == ["nllb", "none", "opus-mt", "reference", "transformers"]
 
 
 def test_missing_memory_file_is_model_not_found(tmp_path):
@@ -179,7 +183,9 @@ def test_missing_memory_file_is_model_not_found(tmp_path):
         ("# only a comment\nsource\ttarget\nنص\ttext\n", "'arabic' and 'english' columns"),
         ("arabic\n" + KNOWN + "\n", "'arabic' and 'english' columns"),
         ("", "'arabic' and 'english' columns"),
-        ("arabic\tenglish\n" + KNOWN + "\t\n", "row 2 has an empty"),
+        ("arabic\tenglish\n\tThe English of nothing.\n", "line 2: the 'arabic' field is empty"),
+        ("# c\narticle\tsentence\tarabic\tenglish\nx\t0\t" + KNOWN + "\n", r"line 3: 3 columns, expected 4 \(article, sentence, arabic, english\)"),
+        ("article\tsentence\tarabic\tenglish\nx\tfirst\t" + KNOWN + "\t\n", "line 2 \\(article x, sentence first\\): sentence 'first' is not a whole number"),
     ],
 )
 def test_unusable_memory_file_is_an_input_error(tmp_path, content, message):
@@ -210,7 +216,7 @@ def test_model_translator_loads_a_local_marian_folder(tiny_marian_dir):
     for t in first:
         assert t.ok and t.text.strip()
         assert t.source == f"model:{tiny_marian_dir}"
-        assert t.source.startswith("model:")
+        assert t.machine and isinstance(t.adequacy, float) and isinstance(t.adequacy_ok, bool)
     assert translator.translate(sentences) == first
     assert get_translator(spec).translate(sentences) == first
     assert translator.translate([]) == []
@@ -238,8 +244,9 @@ def test_encoder_only_model_is_not_a_translation_model(tiny_bert_dir):
         get_translator(f"transformers:{tiny_bert_dir}")
 
 
-def test_uncached_hub_name_is_model_not_found():
-    with pytest.raises(ModelNotFound, match="talkhis-tests/no-such-mt"):
+def test_uncached_hub_name_is_model_not_found(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
+    with pytest.raises(ModelNotFound, match="talkhis-tests/no-such-mt: .*`talkhis models fetch talkhis-tests/no-such-mt`"):
         get_translator("transformers:talkhis-tests/no-such-mt")
 
 

@@ -3,7 +3,9 @@
 The rules in :data:`RULES` each match one kind of line that is not part of the story (advert
 markers, reading times, photo captions, 'read also' links, app promotions, bylines, datelines);
 :func:`clean` applies them and two rules that need context (link titles after a 'read also'
-header, repeated lines). Text is never modified: the result is spans into it.
+header, repeated lines). Text is never modified: the result is spans into it. The month names
+the dateline rule reads are here too (:data:`MONTH_NUMBER`), for the date parsing of
+:mod:`talkhis.corpus`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Rule", "RULES", "Removal", "clean", "MONTHS"]
+__all__ = ["Rule", "RULES", "Removal", "clean", "MONTH_NUMBER", "MONTHS", "MONTHS_NORMAL"]
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,37 @@ class Rule:
 _CREDITS = r"REUTERS|Reuters|رويترز|AFP|أ\s?ف\s?ب|فرانس برس|Getty(?: Images)?|AP|أسوشيتد برس|EPA|الأناضول|Anadolu"
 _OUTLET_NAMES = r"الشرق|الترا\s*عراق|ألترا\s*عراق|بغداد اليوم|فوكس نيوز|الجزيرة|العربية|سكاي نيوز عربية|وكالات"
 _DESK = r"فريق التحرير|متابعة|خاص|وكالات|المحرر|محرر"
-MONTHS = (
-    "يناير|كانون الثاني|فبراير|شباط|مارس|آذار|أبريل|إبريل|نيسان|مايو|أيار|يونيو|يونيه|حزيران|يوليو|يوليه|تموز"
-    "|أغسطس|آب|سبتمبر|أيلول|أكتوبر|تشرين الأول|نوفمبر|تشرين الثاني|ديسمبر|كانون الأول"
-)
+# Month names as they are *compared*: normalised (see :func:`talkhis.lang.normalize_arabic`), so
+# 'أيار', 'ايار' and 'إيار' are one name; longer names first, so 'تشرين الاول' is not read as a
+# shorter name.
+MONTH_NUMBER = {
+    **dict.fromkeys(["يناير", "كانون الثاني", "جانفي"], 1),
+    **dict.fromkeys(["فبراير", "شباط", "فيفري"], 2),
+    **dict.fromkeys(["مارس", "اذار"], 3),
+    **dict.fromkeys(["ابريل", "نيسان", "افريل"], 4),
+    **dict.fromkeys(["مايو", "ايار", "ماي"], 5),
+    **dict.fromkeys(["يونيو", "يونيه", "حزيران", "جوان"], 6),
+    **dict.fromkeys(["يوليو", "يوليه", "تموز", "جويليه"], 7),
+    **dict.fromkeys(["اغسطس", "اب", "اوت"], 8),
+    **dict.fromkeys(["سبتمبر", "ايلول"], 9),
+    **dict.fromkeys(["اكتوبر", "تشرين الاول"], 10),
+    **dict.fromkeys(["نوفمبر", "تشرين الثاني"], 11),
+    **dict.fromkeys(["ديسمبر", "كانون الاول"], 12),
+}
+MONTHS_NORMAL = "|".join(sorted(MONTH_NUMBER, key=lambda m: (-len(m), m)))
+
+
+def _any_spelling(name: str) -> str:
+    """A pattern matching ``name`` (normalised) as written: any alef form, ى for ي, ة for ه."""
+    variants = {"ا": "[اأإآٱ]", "ي": "[يى]", "ه": "[هة]", " ": r"\s+"}
+    return "".join(variants.get(ch, re.escape(ch)) for ch in name)
+
+
+#: Month names as written in the text (for the line rules, which see the raw line).
+MONTHS = "|".join(_any_spelling(m) for m in sorted(MONTH_NUMBER, key=lambda m: (-len(m), m)))
+# A day, a month (a name, a name pair such as 'تموز/يوليو', or a number) and a year.
+_DMY = r"\d{{1,2}}\s*[-/ ]\s*(?:{m}|\d{{1,2}})(?:\s*/\s*(?:{m}))?\s*[-/ ،,]\s*\d{{4}}"
+_YMD = r"\d{4}[-/]\d{1,2}[-/]\d{1,2}"
 
 #: The boilerplate rules, applied in this order to each stripped line.
 RULES: tuple[Rule, ...] = (
@@ -65,8 +94,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "dateline",
-        "lines holding only a date ('25-يوليو-2021')",
-        re.compile(rf"^(?:\S+\s+)?\d{{1,2}}\s*[-/ ]\s*(?:{MONTHS}|\d{{1,2}})\s*[-/ ]\s*\d{{4}}$|^\d{{4}}[-/]\d{{1,2}}[-/]\d{{1,2}}$"),
+        "lines holding only a date, after an optional weekday ('25-يوليو-2021', 'الاثنين ، 1 فبراير 2010')",
+        re.compile(rf"^(?:\S+\s*[،,]?\s+)?(?:{_DMY.format(m=MONTHS)}|{_YMD})\s*\.?$"),
     ),
 )
 

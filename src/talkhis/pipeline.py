@@ -15,10 +15,14 @@ from .cluster import Cluster, ContentClusterer, describe_clusters
 from .corpus import MAX_BYTES, Corpus, load_corpus
 from .embed import get_embedder
 from .segment import HEADING, TITLE, Sentence
-from .select import Budget, Selected, periods, select_sentences
-from .translate import Translation, get_translator
+from .links import THRESHOLD as LINK_THRESHOLD
+from .links import Links, find_links
+from .notes import selection_notes
+from .periods import periods
+from .select import Budget, Selected, Selection, choose
+from .translate import Translation, Translator, get_translator
 
-__all__ = ["Options", "Result", "summarize_folder", "summarize_corpus", "clustered_sentences"]
+__all__ = ["Options", "Result", "summarize_folder", "summarize_corpus", "summarize_vectors", "clustered_sentences"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Options:
     translator: str = "reference"
     cluster_method: str = "agglomerative"
     threshold: float = 0.5
+    link_threshold: float = LINK_THRESHOLD
     sentences: int | None = 6
     words: int | None = None
     language: str = "ar"
@@ -36,6 +41,7 @@ class Options:
     strict: bool = False
     cache: bool = True
     seed: int = 0
+    device: str = "auto"
 
     def budget(self) -> Budget:
         return Budget(sentences=None, words=self.words) if self.words else Budget(sentences=self.sentences)
@@ -56,6 +62,12 @@ class Result:
     embedder: str
     translator: str
     periods: dict[str, str] = field(default_factory=dict)
+    #: Every clustered sentence's score and the reason it was or was not chosen.
+    selection: Selection | None = None
+    #: Warnings about the summary (see :func:`talkhis.notes.selection_notes`).
+    notes: list[str] = field(default_factory=list)
+    #: The same-fact links between sentences of different articles that summary sentences cite.
+    links: Links | None = None
 
     @property
     def n_stories(self) -> int:
@@ -76,6 +88,8 @@ def clustered_sentences(corpus: Corpus) -> list[Sentence]:
 
 def summarize_corpus(corpus: Corpus, options: Options = Options()) -> Result:
     """Embed, cluster, select and translate for an already loaded corpus."""
+    # The translator comes first so that a model it cannot find fails before any work is done.
+    translator = get_translator(options.translator, device=options.device, articles=[a.id for a in corpus.articles])
     sentences = clustered_sentences(corpus)
     embedder = get_embedder(options.embedder, cache=options.cache)
     # Each distinct text is embedded once, so the sentences of a copied article get exactly the
@@ -83,14 +97,25 @@ def summarize_corpus(corpus: Corpus, options: Options = Options()) -> Result:
     texts = list(dict.fromkeys(s.text for s in sentences))
     row = {t: i for i, t in enumerate(texts)}
     vectors = embedder.encode(texts)[[row[s.text] for s in sentences]]
+    return summarize_vectors(corpus, sentences, vectors, options, translator, embedder.name)
+
+
+def summarize_vectors(corpus: Corpus, sentences: list[Sentence], vectors: np.ndarray, options: Options,
+                      translator: Translator, embedder: str) -> Result:
+    """Everything after embedding: cluster, link, select and translate ``sentences`` of
+    ``corpus`` with their ``vectors`` (one unit row each). The explorer calls this to re-run a
+    summary with other options without embedding again."""
     clusterer = ContentClusterer(options.cluster_method, threshold=options.threshold, random_state=options.seed)
     labels = clusterer.fit_predict(vectors)
     clusters = describe_clusters(labels, vectors, sentences, corpus)
-    summary = select_sentences(corpus, sentences, vectors, clusters, options.budget())
-    translator = get_translator(options.translator)
-    translations = translator.translate([s.sentence.text for s in summary])
-    return Result(corpus, options, sentences, vectors, labels, clusters, summary, translations,
-                  embedder.name, translator.name, periods(corpus.articles))
+    # Clusters (topics) weigh how widely something is reported; a summary sentence cites only
+    # the sentences linked to it as the same fact.
+    links = find_links(sentences, vectors, corpus, threshold=options.link_threshold)
+    selection = choose(corpus, sentences, vectors, clusters, options.budget(), citations=links)
+    notes = selection_notes(corpus, sentences, clusters, selection, options.budget(), threshold=options.threshold)
+    translations = translator.translate([s.sentence.text for s in selection.summary])
+    return Result(corpus, options, sentences, vectors, labels, clusters, selection.summary, translations,
+                  embedder, translator.name, periods(corpus.articles), selection, notes, links)
 
 
 def summarize_folder(folder: str | Path, options: Options = Options()) -> Result:

@@ -1,4 +1,7 @@
-"""Write the outputs of a run: summary.json, summary.md, report.html and chart PNGs.
+"""Write the outputs of a run: summary.json, summary.md, report.html, sentences.csv and chart PNGs.
+
+The summary is shown in sections, one per time period (:func:`section_title`): the background
+first, then what each later period changed.
 
 Outputs are written whole or not at all, and never over a file talkhis did not write: see
 :mod:`talkhis.outdir`.
@@ -10,21 +13,36 @@ import base64
 import html
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .outdir import output_dir
+from .periods import UNDATED, period_order
+from .table import sentences_csv
+from .translate.adequacy import adequacy_fields, adequacy_label, adequacy_warning
 
 if TYPE_CHECKING:
     from .pipeline import Result
 
-__all__ = ["sources_text", "summary_dict", "summary_markdown", "render_charts", "report_html", "write_outputs"]
+__all__ = ["section_title", "sources_text", "summary_dict", "summary_markdown", "render_charts", "report_html",
+           "write_outputs"]
 
 
 def _round(x: float) -> float:
     return round(float(x), 4)
+
+
+def section_title(period: str, order: Sequence[str]) -> str:
+    """The heading of a period's section: ``Background (2021-07)`` for the first of several
+    periods, ``What changed (2024-01)`` for a later one, ``Summary (…)`` when there is one
+    period, and ``Undated`` for undated articles beside dated ones."""
+    if period == UNDATED and len(order) > 1:
+        return "Undated"
+    if len(order) == 1:
+        return f"Summary ({period})"
+    return f"Background ({period})" if period == order[0] else f"What changed ({period})"
 
 
 def summary_dict(result: Result) -> dict:
@@ -36,6 +54,9 @@ def summary_dict(result: Result) -> dict:
     for s in corpus.skipped:
         notes.append(f"skipped {Path(s.path).name}: {s.reason}")
     notes.extend(corpus.notes)
+    notes.extend(result.notes)
+    order = result.selection.period_order if result.selection else period_order(result.periods)
+    quotas = result.selection.quotas if result.selection else {}
     return {
         "articles": [
             {
@@ -70,12 +91,23 @@ def summary_dict(result: Result) -> dict:
             }
             for c in result.clusters
         ],
+        "periods": [
+            {
+                "period": p,
+                "section": section_title(p, order),
+                "articles": sorted(a for a, q in result.periods.items() if q == p),
+                "share": quotas.get(p, 0),
+            }
+            for p in order
+        ],
         "summary": [
             {
+                "section": section_title(s.period, order),
                 "text": s.sentence.text,
                 "translation": t.text,
                 "translation_source": t.source,
                 "translation_note": t.note,
+                **adequacy_fields(t),
                 "article": s.sentence.article,
                 "sentence": s.sentence.index,
                 "sources": [{"article": x.article, "sentence": x.index} for x in s.sources],
@@ -83,6 +115,7 @@ def summary_dict(result: Result) -> dict:
                 "coverage": s.coverage,
                 "date": corpus.article(s.sentence.article).date,
                 "period": s.period,
+                "periods": s.periods,
                 "score": _round(s.score),
             }
             for s, t in zip(result.summary, result.translations)
@@ -116,26 +149,46 @@ def _english(item: dict) -> str:
     return item["translation"]
 
 
+def _sections(data: dict) -> list[tuple[str, list[tuple[int, dict]]]]:
+    """The summary items of ``data`` grouped by section, numbered from 1 across sections."""
+    out: list[tuple[str, list[tuple[int, dict]]]] = []
+    for n, item in enumerate(data["summary"], start=1):
+        if not out or out[-1][0] != item["section"]:
+            out.append((item["section"], []))
+        out[-1][1].append((n, item))
+    return out
+
+
+def _where(result: Result, item: dict) -> str:
+    also = [p for p in item["periods"] if p != item["period"]]
+    return (f"reported by {item['coverage']} of {result.n_stories} stories"
+            + (f", also in {', '.join(also)}" if also else "") + f" · sources: {_item_sources(result, item)}")
+
+
 def summary_markdown(result: Result, data: dict | None = None) -> str:
-    """A readable summary: Arabic, its English, sources and period for each sentence."""
+    """A readable summary, one section per period: Arabic (right to left), its English, and
+    where each sentence comes from."""
     data = data or summary_dict(result)
+    periods_text = ", ".join(p["period"] for p in data["periods"])
     lines = [
         "# تلخيص · Summary",
         "",
-        f"{len(data['articles'])} articles, {result.n_stories} distinct stories, periods: "
-        f"{', '.join(sorted(set(result.periods.values())))}. Embedder `{result.embedder}`, translator `{result.translator}`.",
+        f"{len(data['articles'])} articles, {result.n_stories} distinct stories, periods: {periods_text}. "
+        f"Embedder `{result.embedder}`, translator `{result.translator}`.",
         "",
     ]
-    for n, item in enumerate(data["summary"], start=1):
-        lines += [
-            f"{n}. <p dir=\"rtl\" lang=\"ar\">{item['text']}</p>",
-            "",
-            f"   {_english(item)} *({item['translation_source']})*",
-            "",
-            f"   Period {item['period']} · reported by {item['coverage']} of {result.n_stories} stories · "
-            f"sources: {_item_sources(result, item)}",
-            "",
-        ]
+    for title, items in _sections(data):
+        lines += [f"## {title}", ""]
+        for n, item in items:
+            lines += [
+                f"{n}. <p dir=\"rtl\" lang=\"ar\">{item['text']}</p>",
+                "",
+                f"   {_english(item)} *({adequacy_label(item)})*",
+                "",
+                *([f"   > ⚠ {adequacy_warning(item)}", ""] if adequacy_warning(item) else []),
+                f"   {_where(result, item)}",
+                "",
+            ]
     for note in data["notes"]:
         lines.append(f"> Note: {note}")
     return "\n".join(lines).rstrip() + "\n"
@@ -157,28 +210,32 @@ _CSS = """
 body{font-family:'Noto Sans Arabic','Noto Sans','DejaVu Sans',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #ddd;padding:.6em;vertical-align:top}
 td.ar{direction:rtl;text-align:right;font-size:1.15em;width:42%}td.en{width:38%}
-.meta{color:#555;font-size:.85em}.untranslated{color:#a33;font-style:italic}
+.meta{color:#555;font-size:.85em}.untranslated{color:#a33;font-style:italic}.warn{color:#a33;font-weight:bold;font-size:.85em}
 figure{margin:2em 0}img{max-width:100%}
 """
 
 
 def report_html(result: Result, charts: dict[str, bytes], data: dict | None = None) -> str:
-    """A self-contained HTML report: the summary with Arabic right-to-left beside the English,
-    sources and periods, the charts embedded, and what was read."""
+    """A self-contained HTML report: the summary in one section per period, Arabic right to left
+    beside the English with each sentence's sources, the charts embedded, and what was read."""
     data = data or summary_dict(result)
     esc = html.escape
-    rows = []
-    for n, item in enumerate(data["summary"], start=1):
-        english = (
-            f"{esc(item['translation'])}<div class='meta'>translation: {esc(item['translation_source'])}</div>"
-            if item["translation"] is not None
-            else f"<span class='untranslated'>untranslated: {esc(item['translation_note'] or '')}</span>"
-        )
-        rows.append(
-            f"<tr><td>{n}</td><td class='ar' lang='ar'>{esc(item['text'])}</td><td class='en'>{english}</td>"
-            f"<td class='meta'>period {esc(item['period'])}<br>{item['coverage']} of {result.n_stories} stories<br>"
-            f"{esc(_item_sources(result, item))}</td></tr>"
-        )
+    sections = []
+    for title, items in _sections(data):
+        rows = []
+        for n, item in items:
+            english = (
+                f"{esc(item['translation'])}<div class='meta'>translation: {esc(adequacy_label(item))}</div>"
+                + (f"<div class='warn'>⚠ {esc(adequacy_warning(item))}</div>" if adequacy_warning(item) else "")
+                if item["translation"] is not None
+                else f"<span class='untranslated'>untranslated: {esc(item['translation_note'] or '')}</span>"
+            )
+            rows.append(
+                f"<tr><td>{n}</td><td class='ar' lang='ar'>{esc(item['text'])}</td><td class='en'>{english}</td>"
+                f"<td class='meta'>{esc(_where(result, item)).replace(' · sources: ', '<br>')}</td></tr>"
+            )
+        sections.append(f"<h2>{esc(title)}</h2>\n<table><tr><th>#</th><th>Arabic</th><th>English</th>"
+                        f"<th>Where from</th></tr>{''.join(rows)}</table>")
     articles = "".join(
         f"<tr><td>{esc(a['id'])}</td><td>{esc(a['outlet'] or '')}</td><td>{esc(a['date'] or 'undated')}</td>"
         f"<td>{a['sentences']}</td><td>{esc(a['duplicate_of'] or '')}</td>"
@@ -196,7 +253,7 @@ def report_html(result: Result, charts: dict[str, bytes], data: dict | None = No
 <h1>تلخيص · Summary of {len(data['articles'])} articles</h1>
 <p class="meta">Embedder {esc(result.embedder)} · translator {esc(result.translator)} · talkhis {esc(data['config']['talkhis_version'])}</p>
 {notes}
-<table><tr><th>#</th><th>Arabic</th><th>English</th><th>Where from</th></tr>{''.join(rows)}</table>
+{''.join(sections)}
 <h2>Coverage</h2>{figures}
 <h2>Articles read</h2>
 <table><tr><th>id</th><th>outlet</th><th>date</th><th>segments</th><th>copy of</th><th>boilerplate removed</th></tr>{articles}</table>
@@ -205,7 +262,8 @@ def report_html(result: Result, charts: dict[str, bytes], data: dict | None = No
 
 
 def write_outputs(result: Result, out: str | Path, *, force: bool = False) -> Path:
-    """Write ``summary.json``, ``summary.md``, ``report.html`` and one PNG per chart into
+    """Write ``summary.json``, ``summary.md``, ``report.html``, ``sentences.csv`` (see
+    :mod:`talkhis.table`) and one PNG per chart into
     ``out``, whole or not at all (see :func:`talkhis.outdir.output_dir`; ``force`` allows a
     folder that holds other files, which are left as they are).
 
@@ -221,6 +279,7 @@ def write_outputs(result: Result, out: str | Path, *, force: bool = False) -> Pa
         (tmp / "summary.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         (tmp / "summary.md").write_text(summary_markdown(result, data), encoding="utf-8")
         (tmp / "report.html").write_text(report_html(result, charts, data), encoding="utf-8")
+        (tmp / "sentences.csv").write_text(sentences_csv(result), encoding="utf-8", newline="")
         for name, png in charts.items():
             (tmp / f"{name}.png").write_bytes(png)
     return Path(out)

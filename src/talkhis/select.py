@@ -1,111 +1,114 @@
-"""Choose the summary sentences: coverage across articles, salience, and no repetition.
+"""Choose the summary sentences: the core event first, then what each later period adds.
 
-The maths are pure functions of arrays (:func:`mmr` here, centrality and salience features in
-:mod:`talkhis.salience`), so tests and notebooks can reuse them. :func:`select_sentences`
-puts them together for several articles:
+The maths are pure functions (:func:`talkhis.mmr.mmr`, :func:`period_quotas`, salience features
+in :mod:`talkhis.salience`), so tests and notebooks can reuse them. :func:`choose` puts them
+together for several dated articles:
 
-1. every *candidate* is a full sentence of reasonable length that does not open with a quote
-   (a quote without its speaker cannot stand alone);
-2. its score is the coverage of its content cluster (how many distinct stories report it,
-   near-duplicate articles counted once) plus its salience within its own article (a position
-   prior learned from human summaries, see :mod:`talkhis.salience`);
-3. each cluster contributes at most one sentence, its most representative candidate, and
-   maximal marginal relevance keeps near-repeats out;
-4. every time period of the corpus (articles more than :data:`PERIOD_GAP_DAYS` apart) keeps at
-   least one sentence, so a development only the newest article reports can enter;
-5. the result stops at a budget in sentences or words and is ordered by article date, then
-   article, then position.
+1. a *candidate* can stand alone in a summary (:func:`talkhis.candidates.candidate_problem`):
+   a full sentence of reasonable length that opens neither with a quote nor with a speaker it
+   does not name;
+2. its score is its salience within its own article (a position prior learned from human
+   summaries, see :mod:`talkhis.salience`) plus its *support*, the share of the other stories
+   (near-duplicate articles counted once) that report it, read from a
+   :class:`~talkhis.sources.SourceFinder` (content clusters), plus a small bonus
+   (:data:`DATED_WEIGHT`) for a later period's sentence that dates the event it reports;
+3. articles fall into time periods (:mod:`talkhis.periods`). The first period is the
+   *background*: when it has several stories, what at least two of them agree on and each
+   story's lead. Each later
+   period offers *what changed*: what it reports more widely than any earlier period (see
+   :func:`repeated_period`). Every other candidate waits for whatever budget is left at the end;
+4. the background and each later period with news of its own share the budget in proportion
+   to the square root of the number of stories each period holds (at least one sentence each
+   while the budget allows). The core event as first reported (the
+   best background candidate of the earliest article) is taken first, then the best
+   development of each later period, then every period up to its share, then the periods'
+   own candidates overall (a share one period cannot use goes to the others), then the best
+   remaining candidates;
+5. every pick is made by maximal marginal relevance on quantised scores; a candidate too
+   similar to one already taken is a repeat and never taken;
+6. the result is ordered by period, the core event first, then reading order (article date,
+   article, position).
+
+A summary sentence cites the sentences a second finder names (:mod:`talkhis.links` in the
+pipeline: the same fact, not just the same topic). :func:`choose` also says why every other
+sentence was left out (:class:`Selection`), which :mod:`talkhis.table` writes as
+``sentences.csv``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 
+from .candidates import candidate_problem
 from .cluster import Cluster
-from .corpus import Article, Corpus
-from .salience import SalienceModel, article_features, centrality, salience_features
-from .segment import SENTENCE, Sentence
+from .corpus import Article, Corpus, mentions_day
+from .mmr import LAMBDA, mmr
+from .periods import period_order, periods
+from .salience import SalienceModel, article_features, salience_features
+from .segment import TITLE, Sentence
+from .sources import ClusterSources, SourceFinder
+from .stable import qkey, quantize
 
 __all__ = [
-    "Selected",
+    "SUPPORT_WEIGHT",
+    "REDUNDANCY",
+    "DATED_WEIGHT",
     "Budget",
-    "mmr",
-    "periods",
-    "is_candidate",
+    "Selected",
+    "Selection",
+    "period_quotas",
+    "repeated_period",
+    "choose",
     "select_sentences",
     "rank_single",
-    "PERIOD_GAP_DAYS",
 ]
 
-PERIOD_GAP_DAYS = 180
-MIN_WORDS, MAX_WORDS = 8, 60
-#: Weight of cross-article coverage against within-article salience in the sentence score.
-COVERAGE_WEIGHT = 1.0
+#: Weight of cross-story support against within-article salience in the sentence score.
+SUPPORT_WEIGHT = 0.5
 #: A candidate this similar to an already chosen sentence is a repeat.
 REDUNDANCY = 0.8
+#: Bonus for a later period's sentence that dates what it reports (a day and a month): such a
+#: period's developments are events, and news dates its events.
+DATED_WEIGHT = 0.1
 
 
-# ---------------------------------------------------------------------------- pure maths
+# ---------------------------------------------------------------------------- budget shares
 
 
-def mmr(scores: np.ndarray, similarity: np.ndarray, k: int, lambda_: float = 0.7,
-        candidates: Sequence[int] | None = None) -> list[int]:
-    """Maximal marginal relevance: pick ``k`` indices, each maximising
-    ``lambda_ * score - (1 - lambda_) * max similarity to those already picked``.
-    Ties go to the lower index, so the result is deterministic."""
-    pool = list(range(len(scores))) if candidates is None else list(candidates)
-    chosen: list[int] = []
-    while pool and len(chosen) < k:
-        def gain(i: int) -> float:
-            penalty = max((similarity[i, j] for j in chosen), default=0.0)
-            return lambda_ * scores[i] - (1 - lambda_) * penalty
+def period_quotas(weights: Mapping[str, float], order: Sequence[str], total: int, *, at_least: int = 1) -> dict[str, int]:
+    """Share ``total`` units among periods in proportion to ``weights``.
 
-        best = max(pool, key=lambda i: (gain(i), -i))
-        chosen.append(best)
-        pool.remove(best)
-    return chosen
-
-
-_QUOTE_OPEN = tuple("\"“«'")
-
-
-# ---------------------------------------------------------------------------- periods
-
-
-def _as_date(iso: str | None) -> date | None:
-    if not iso:
-        return None
-    parts = [int(p) for p in iso.split("-")[:3]]
-    while len(parts) < 3:
-        parts.append(1)
-    return date(*parts)
+    Every period with a positive weight gets at least ``at_least`` units while the total
+    allows, earlier periods first; the rest goes by largest remainder (ties to the earlier
+    period). The quotas sum to ``total`` when any weight is positive.
+    """
+    live = [p for p in order if weights.get(p, 0) > 0]
+    quotas = {p: 0 for p in order}
+    if not live or total <= 0:
+        return quotas
+    for p in live:
+        if sum(quotas.values()) + at_least <= total:
+            quotas[p] = at_least
+    left = total - sum(quotas.values())
+    mass = float(sum(weights[p] for p in live))
+    ideal = {p: total * weights[p] / mass for p in live}
+    extra = {p: max(0.0, ideal[p] - quotas[p]) for p in live}
+    scale = left / sum(extra.values()) if sum(extra.values()) else 0.0
+    share = {p: extra[p] * scale for p in live}
+    floors = {p: int(share[p]) for p in live}
+    for p in live:
+        quotas[p] += floors[p]
+    left -= sum(floors.values())
+    for p in sorted(live, key=lambda p: (-qkey(share[p] - floors[p]), order.index(p)))[:left]:
+        quotas[p] += 1
+    return quotas
 
 
-def periods(articles: Sequence[Article], gap_days: int = PERIOD_GAP_DAYS) -> dict[str, str]:
-    """Name the time period of each article: dated articles are grouped while consecutive dates
-    are less than ``gap_days`` apart; a period is named by its first and last month
-    (``2021-07`` or ``2023-11 – 2024-01``); undated articles are ``undated``."""
-    dated = sorted((a for a in articles if _as_date(a.date)), key=lambda a: (_as_date(a.date), a.id))
-    groups: list[list[Article]] = []
-    for a in dated:
-        if groups and (_as_date(a.date) - _as_date(groups[-1][-1].date)).days <= gap_days:
-            groups[-1].append(a)
-        else:
-            groups.append([a])
-    out = {a.id: "undated" for a in articles}
-    for g in groups:
-        first, last = g[0].date[:7], g[-1].date[:7]
-        name = first if first == last else f"{first} – {last}"
-        for a in g:
-            out[a.id] = name
-    return out
-
-
-# ---------------------------------------------------------------------------- selection
+# ---------------------------------------------------------------------------- results
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,18 @@ class Budget:
 
 @dataclass
 class Selected:
-    """A chosen sentence and why: its cluster, score, period and supporting sentences."""
+    """A chosen sentence and why.
+
+    Attributes:
+        sentence: the sentence as written.
+        cluster: its content cluster.
+        score: salience plus weighted support.
+        coverage: how many distinct stories its sources come from (its own included).
+        period: the period of its own article.
+        sources: itself and the sentences it cites as reporting the same, by article and position.
+        periods: every period among its sources, in time order.
+        index: its position in the clustered sentences.
+    """
 
     sentence: Sentence
     cluster: int
@@ -132,12 +146,41 @@ class Selected:
     coverage: int
     period: str
     sources: list[Sentence] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+    index: int = -1
 
 
-def is_candidate(s: Sentence) -> bool:
-    """A sentence that can stand alone in a summary: a full sentence, not too short or long,
-    not opening with a quotation."""
-    return s.kind == SENTENCE and MIN_WORDS <= s.n_words <= MAX_WORDS and not s.text.startswith(_QUOTE_OPEN)
+@dataclass
+class Selection:
+    """The summary and a decision for every clustered sentence.
+
+    Attributes:
+        summary: the chosen sentences in summary order (period, then reading order).
+        why: for each clustered sentence, ``selected``, ``redundant with #k`` (k is a summary
+            position), ``over budget`` (with what kept it out of its period's share, if
+            anything) or ``not a candidate: <reason>``.
+        salience: salience of each clustered sentence within its article.
+        score: score of each clustered sentence (salience plus weighted support plus the
+            dated bonus).
+        support: share of the other stories reporting each sentence.
+        dated: 1 for a later period's sentence that dates the event it reports, else 0.
+        coverage: how many distinct stories report each sentence (itself included).
+        period_order: the periods in time order.
+        quotas: each period's share of the budget (sentences or words).
+    """
+
+    summary: list[Selected]
+    why: list[str]
+    salience: np.ndarray
+    score: np.ndarray
+    support: np.ndarray
+    dated: np.ndarray
+    coverage: np.ndarray
+    period_order: list[str]
+    quotas: dict[str, int]
+
+
+# ---------------------------------------------------------------------------- selection
 
 
 def _salience(sentences: Sequence[Sentence], model: SalienceModel) -> np.ndarray:
@@ -146,75 +189,229 @@ def _salience(sentences: Sequence[Sentence], model: SalienceModel) -> np.ndarray
     by_article: dict[str, list[int]] = {}
     for i, s in enumerate(sentences):
         by_article.setdefault(s.article, []).append(i)
-    for article_id, idx in by_article.items():
-        title = next((k for k in idx if sentences[k].kind == "title"), None)
-        body = [k for k in idx if k != title]
-        if not body:
-            continue
-        out[body] = model.score(salience_features([sentences[k] for k in body]))
+    for idx in by_article.values():
+        body = [k for k in idx if sentences[k].kind != TITLE]
+        if body:
+            out[body] = model.score(salience_features([sentences[k] for k in body]))
     return out
 
 
-def _within_budget(chosen: Sequence[Selected], budget: Budget) -> list[Selected]:
-    out: list[Selected] = []
-    words = 0
-    for item in chosen:
-        if budget.sentences is not None and len(out) >= budget.sentences:
-            break
-        if budget.words is not None and out and words + item.sentence.n_words > budget.words:
-            break
-        out.append(item)
-        words += item.sentence.n_words
-    return out
+class _Budgeted:
+    """What has been taken against a budget, in all and per period."""
+
+    def __init__(self, sentences: Sequence[Sentence], period_of: Mapping[str, str], budget: Budget) -> None:
+        self.sentences, self.period_of, self.budget = sentences, period_of, budget
+        self.count, self.words = 0, 0
+        self.period_words: dict[str, int] = {}
+
+    def fits(self, i: int, period_cap: int | None = None) -> bool:
+        """True when sentence ``i`` fits the budget (and its period's ``period_cap`` words)."""
+        if self.budget.sentences is not None:
+            return self.count < self.budget.sentences
+        n = self.sentences[i].n_words
+        if self.count == 0:  # a budget below one sentence still gives one sentence
+            return True
+        in_period = self.period_words.get(self.period_of[self.sentences[i].article], 0)
+        return self.words + n <= self.budget.words and (period_cap is None or in_period + n <= period_cap)
+
+    def take(self, i: int) -> None:
+        period = self.period_of[self.sentences[i].article]
+        self.count += 1
+        self.words += self.sentences[i].n_words
+        self.period_words[period] = self.period_words.get(period, 0) + self.sentences[i].n_words
 
 
-def _give_each_period_its_news(
-    kept: list[Selected],
-    reps: Sequence[Selected],
-    clusters: Sequence[Cluster],
+def repeated_period(stories: Mapping[str, int], order: Sequence[str], own: str) -> str | None:
+    """The earlier period a sentence of period ``own`` repeats, or None when it is news of its own.
+
+    ``stories`` counts, per period, the distinct stories among the sentence's sources. What they
+    report belongs to the period with the most stories, the earliest on a tie (where it was
+    first reported): a later period repeats an earlier one that reports it from at least as
+    many stories.
+    """
+    mine = stories.get(own, 0)
+    return next((p for p in order[: order.index(own)] if stories.get(p, 0) >= mine), None)
+
+
+def _pools(
+    corpus: Corpus,
+    sentences: Sequence[Sentence],
+    stories_per_period: Sequence[Mapping[str, int]],
+    repeats: Sequence[str | None],
+    period_of: Mapping[str, str],
+    order: Sequence[str],
+    why: list[str],
+) -> tuple[dict[str, list[int]], list[int]]:
+    """Sort the candidates into each period's own pool and a list that waits for the last fill.
+
+    A later period's pool leaves out what repeats an earlier period (see
+    :func:`repeated_period`). When the first period has several stories, its pool holds what
+    at least two of them agree on and each story's lead. What is left out waits; ``why`` receives the reason of every
+    sentence that is no candidate.
+    """
+    copy_of = {a.id: a.duplicate_of for a in corpus.articles}
+    pool: dict[str, list[int]] = {p: [] for p in order}
+    waiting: list[int] = []
+    for i, s in enumerate(sentences):
+        problem = f"its article copies {copy_of[s.article]}" if copy_of[s.article] else candidate_problem(s)
+        if problem:
+            why[i] = f"not a candidate: {problem}"
+        elif repeats[i]:
+            waiting.append(i)
+        else:
+            pool[period_of[s.article]].append(i)
+    first = order[0] if order else None
+    stories = {corpus.story(a.id) for a in corpus.articles if period_of[a.id] == first}
+    if len(order) > 1 and len(stories) > 1:
+        # What two stories agree on, and each story's lead: the first candidate of an article
+        # states its own core news, which other outlets often word too differently to cluster.
+        leads = {}
+        for i in pool[first]:
+            leads.setdefault(sentences[i].article, i)
+        agreed = {i for i in pool[first] if stories_per_period[i].get(first, 0) > 1} | set(leads.values())
+        waiting += [i for i in pool[first] if i not in agreed]
+        pool[first] = sorted(agreed)
+    return pool, sorted(waiting)
+
+
+def choose(
+    corpus: Corpus,
     sentences: Sequence[Sentence],
     vectors: np.ndarray,
-    period_of: dict[str, str],
-    index_of: dict[int, int],
-    budget: Budget,
-) -> list[Selected]:
-    """Make sure every period says something only it reports, when it has such a sentence.
+    clusters: Sequence[Cluster],
+    budget: Budget = Budget(),
+    *,
+    model: SalienceModel | None = None,
+    sources: SourceFinder | None = None,
+    citations: SourceFinder | None = None,
+    lambda_: float = LAMBDA,
+) -> Selection:
+    """Pick the summary sentences from clustered ``sentences`` (see the module docstring) and
+    record why every other sentence was left out.
 
-    For each period without a kept sentence from a cluster exclusive to it, the exclusive
-    candidate that is most novel (distance from everything other periods say) times most
-    typical of the period (centrality among all its sentences) replaces the lowest-scored
-    sentence of a period that keeps more than one.
+    Args:
+        corpus: the articles the sentences come from.
+        sentences: the clustered sentences; ``vectors`` has one unit row for each.
+        clusters: their content clusters.
+        budget: how long the summary may be.
+        model: the salience model (the shipped one by default).
+        sources: which sentences report what each one says, for support, agreement and
+            repeats (cluster members by default).
+        citations: which sentences a summary sentence cites as its sources (``sources`` by
+            default); :class:`talkhis.links.Links` cites only sentences reporting the same fact.
+        lambda_: the MMR trade-off between score and novelty.
     """
-    if len(set(period_of.values())) < 2 or len(kept) < 2:
-        return kept
-    articles_of = {c.id: c.articles for c in clusters}
+    model = model or SalienceModel.default()
+    sources = sources or ClusterSources(clusters)
+    citations = citations or sources
+    vectors = np.asarray(vectors, dtype=np.float64)
+    n = len(sentences)
+    period_of = periods(corpus.articles)
+    order = period_order(period_of)
+    rank = {p: k for k, p in enumerate(order)}
+    date_of = {a.id: a.date or "" for a in corpus.articles}
+    cluster_of = {m: c.id for c in clusters for m in c.members}
+    story_of = {a.id: corpus.story(a.id) for a in corpus.articles}
+    n_stories = len(set(story_of.values()))
 
-    def exclusive(r: Selected) -> bool:
-        return {period_of[a] for a in articles_of[r.cluster]} == {r.period}
+    salience = _salience(sentences, model)
+    support_sets = [sorted({i, *sources.sources_of(i)}) for i in range(n)]
+    stories_per_period: list[dict[str, int]] = []
+    for support_set in support_sets:
+        found: dict[str, set[str]] = {}
+        for j in support_set:
+            found.setdefault(period_of[sentences[j].article], set()).add(story_of[sentences[j].article])
+        stories_per_period.append({p: len(v) for p, v in found.items()})
+    coverage = np.array([len({story_of[sentences[j].article] for j in s}) for s in support_sets], dtype=np.int64)
+    support = (coverage - 1) / (n_stories - 1) if n_stories > 1 else np.zeros(n)
+    dated = np.array([period_of[s.article] != order[0] and mentions_day(s.text) for s in sentences], dtype=float)
+    score = salience + SUPPORT_WEIGHT * support + DATED_WEIGHT * dated
+    repeats = [repeated_period(stories_per_period[i], order, period_of[s.article]) for i, s in enumerate(sentences)]
 
-    kept = list(kept)
-    for period in sorted({r.period for r in reps}):
-        if any(r.period == period and exclusive(r) for r in kept):
-            continue
-        news = [r for r in reps if r.period == period and exclusive(r) and r not in kept]
-        others = [i for i, s in enumerate(sentences) if period_of[s.article] != period]
-        if not news or not others:
-            continue
+    why = ["" for _ in range(n)]
+    pool, waiting = _pools(corpus, sentences, stories_per_period, repeats, period_of, order, why)
+    # Periods with news of their own share the budget by the square root of their stories:
+    # more outlets make a richer account, with diminishing returns.
+    n_stories_in = {p: len({story_of[a.id] for a in corpus.articles if period_of[a.id] == p}) for p in order}
+    weights = {p: math.sqrt(n_stories_in[p]) if pool[p] else 0.0 for p in order}
+    sentence_budget = budget.sentences is not None
+    quotas = period_quotas(weights, order, budget.sentences if sentence_budget else budget.words,
+                           at_least=1 if sentence_budget else 0)
 
-        idx = [index_of[id(r.sentence)] for r in news]
-        novelty = 1.0 - np.max(vectors[idx] @ vectors[others].T, axis=1)
-        own = [i for i, s in enumerate(sentences) if period_of[s.article] == period]
-        typical = (centrality(vectors[own] @ vectors[own].T) * len(own))[[own.index(i) for i in idx]]
-        best = news[int(np.argmax(novelty * typical))]
-        crowded = [r for r in kept if sum(k.period == r.period for k in kept) > 1]
-        if not crowded:
+    def sim(rows: np.ndarray, j: int) -> np.ndarray:
+        return vectors[rows] @ vectors[j]
+
+    taken = _Budgeted(sentences, period_of, budget)
+    chosen: list[int] = []
+    over: set[int] = set()
+
+    def fill(candidates: Sequence[int], k: int, period_cap: int | None = None) -> list[int]:
+        def accept(i: int) -> bool:
+            if taken.fits(i, period_cap):
+                taken.take(i)
+                return True
+            if period_cap is None:
+                over.add(i)  # dropped for good only when the whole budget is the limit
+            return False
+
+        done = set(chosen) | over
+        remaining = [i for i in candidates if i not in done]
+        picks = mmr(score, sim, k, lambda_, remaining, chosen=chosen, redundancy=REDUNDANCY, accept=accept)
+        chosen.extend(picks)
+        return picks
+
+    live = [p for p in order if pool[p]]
+    core: list[int] = []
+    if live:  # the core event as first reported: the best candidate of the earliest article that has one
+        first = min(pool[live[0]], key=lambda i: (date_of[sentences[i].article], sentences[i].article))
+        core = fill([i for i in pool[live[0]] if sentences[i].article == sentences[first].article], 1)
+    core += [i for p in live[1:] for i in fill(pool[p], 1)]  # then each later period's best news
+    for p in live:  # each period up to its share
+        if sentence_budget:
+            fill(pool[p], quotas[p] - sum(period_of[sentences[i].article] == p for i in chosen))
+        else:
+            fill(pool[p], n, period_cap=quotas[p])
+    fill(sorted(i for p in live for i in pool[p]), n)  # a share a period cannot use goes to the others' news
+    fill(waiting, n)  # then what is left, to the best remaining
+
+    lead = core[0] if core else None
+    summary_order = sorted(chosen, key=lambda i: (rank[period_of[sentences[i].article]], i != lead,
+                                                   date_of[sentences[i].article], sentences[i].article,
+                                                   sentences[i].index))
+    position = {i: k for k, i in enumerate(summary_order, start=1)}
+    offered = np.array(sorted([i for p in order for i in pool[p]] + waiting), dtype=np.int64)
+    waits = set(waiting)
+    # similarity of every offered candidate to every summary sentence, on the grid
+    near = quantize(vectors[offered] @ vectors[summary_order].T) if summary_order else np.zeros((len(offered), 0), int)
+    for row, i in enumerate(offered.tolist()):
+        if i in position:
+            why[i] = "selected"
             continue
-        kept[kept.index(min(crowded, key=lambda r: r.score))] = best
-    if budget.words is not None:
-        while len(kept) > 1 and sum(r.sentence.n_words for r in kept) > budget.words:
-            crowded = [r for r in kept if sum(k.period == r.period for k in kept) > 1] or kept
-            kept.remove(min(crowded, key=lambda r: r.score))
-    return kept
+        closest = int(np.argmax(near[row])) if near.shape[1] else None  # ties: the earlier summary item
+        own = period_of[sentences[i].article]
+        if closest is not None and near[row, closest] >= qkey(REDUNDANCY):
+            why[i] = f"redundant with #{closest + 1}"
+        elif i in waits and own != order[0]:
+            why[i] = f"over budget; repeats {repeats[i]}"
+        elif i in waits:
+            why[i] = f"over budget; only one {own} story reports it"
+        else:
+            why[i] = "over budget"
+
+    summary = []
+    for i in summary_order:
+        cited = sorted({i, *citations.sources_of(i)}, key=lambda j: (sentences[j].article, sentences[j].index))
+        summary.append(Selected(
+            sentence=sentences[i],
+            cluster=cluster_of.get(i, -1),
+            score=float(score[i]),
+            coverage=len({story_of[sentences[j].article] for j in cited}),
+            period=period_of[sentences[i].article],
+            sources=[sentences[j] for j in cited],
+            periods=sorted({period_of[sentences[j].article] for j in cited}, key=rank.__getitem__),
+            index=i,
+        ))
+    return Selection(summary, why, salience, score, support, dated, coverage, order, quotas)
 
 
 def select_sentences(
@@ -225,53 +422,10 @@ def select_sentences(
     budget: Budget = Budget(),
     *,
     model: SalienceModel | None = None,
-    lambda_: float = 0.7,
+    lambda_: float = LAMBDA,
 ) -> list[Selected]:
-    """Pick the summary sentences from clustered ``sentences`` (see the module docstring).
-
-    Returns the chosen sentences in reading order (article date, article id, position).
-    """
-    model = model or SalienceModel.default()
-    vectors = np.asarray(vectors, dtype=np.float64)
-    period_of = periods(corpus.articles)
-    date_of = {a.id: a.date or "" for a in corpus.articles}
-    n_stories = len({corpus.story(a.id) for a in corpus.articles})
-    salience = _salience(sentences, model)
-    canonical = {a.id: a.duplicate_of is None for a in corpus.articles}
-
-    # One representative per cluster: the candidate closest to the cluster's centre, preferring
-    # originals over their copies; its score adds coverage to salience.
-    reps: list[Selected] = []
-    for c in clusters:
-        members = [i for i in c.members if is_candidate(sentences[i])]
-        if not members:
-            continue
-        originals = [i for i in c.members if canonical[sentences[i].article]] or c.members
-        centre = vectors[originals].mean(axis=0)  # a copy's sentences must not weigh twice
-        centre /= np.linalg.norm(centre) or 1.0
-        best = max(members, key=lambda i: (canonical[sentences[i].article],
-                                           round(float(vectors[i] @ centre) + salience[i], 6), -i))
-        cover = (c.coverage - 1) / (n_stories - 1) if n_stories > 1 else 0.0
-        sources = sorted((sentences[i] for i in c.members), key=lambda s: (s.article, s.index))
-        reps.append(Selected(sentences[best], c.id, COVERAGE_WEIGHT * cover + float(salience[best]), c.coverage,
-                             period_of[sentences[best].article], sources))
-    if not reps:
-        return []
-
-    index_of = {id(s): i for i, s in enumerate(sentences)}
-    rep_idx = [index_of[id(r.sentence)] for r in reps]
-    sim = vectors[rep_idx] @ vectors[rep_idx].T
-    scores = np.array([r.score for r in reps])
-    order = mmr(scores, sim, len(reps), lambda_)
-    picked: list[int] = []
-    for i in order:
-        if all(sim[i, j] < REDUNDANCY for j in picked):
-            picked.append(i)
-
-    chosen = [reps[i] for i in picked]
-    kept = _within_budget(chosen, budget)
-    kept = _give_each_period_its_news(kept, reps, clusters, sentences, vectors, period_of, index_of, budget)
-    return sorted(kept, key=lambda r: (date_of[r.sentence.article], r.sentence.article, r.sentence.index))
+    """The summary of :func:`choose`, in summary order."""
+    return choose(corpus, sentences, vectors, clusters, budget, model=model, lambda_=lambda_).summary
 
 
 def rank_single(article: Article, vectors: np.ndarray, *, model: SalienceModel | None = None,
@@ -295,12 +449,12 @@ def rank_single(article: Article, vectors: np.ndarray, *, model: SalienceModel |
     v = np.asarray(vectors, dtype=np.float64)[body]
     chosen: list[int] = []
     words = 0
-    for j in sorted(range(len(body)), key=lambda j: (-scores[j], j)):
+    for j in sorted(range(len(body)), key=lambda j: (-qkey(scores[j]), j)):
         if budget_sentences is not None and len(chosen) >= budget_sentences:
             break
         if budget_words is not None and words >= budget_words:
             break
-        if any(v[j] @ v[k] >= redundancy for k in chosen):
+        if any(qkey(v[j] @ v[k]) >= qkey(redundancy) for k in chosen):
             continue
         chosen.append(j)
         words += article.sentences[body[j]].n_words

@@ -95,6 +95,11 @@ def gold_table(result: Result, gold: Gold, *, include_copies: bool = False) -> s
     rows = [[name, f"{s.correct} of {s.n_system}", f"{s.precision:.3f}", f"{s.found} of {s.n_gold}",
              f"{s.recall:.3f}", f"{s.f1:.3f}"]
             for name, s in (("sentence ends", boundaries), ("cross-article links (same cluster)", links))]
+    if result.links is not None:
+        same_fact = link_scores(result.links.as_sentence_pairs(), gold, copies=copies, include_copies=include_copies)
+        rows.append(["cross-article links (same fact, cited)", f"{same_fact.correct} of {same_fact.n_system}",
+                     f"{same_fact.precision:.3f}", f"{same_fact.found} of {same_fact.n_gold}",
+                     f"{same_fact.recall:.3f}", f"{same_fact.f1:.3f}"])
     cited = citation_precision(result.summary, gold, copies=copies, include_copies=include_copies)
     rows.append(["summary sources in other articles", f"{cited.correct} of {cited.n_cited}",
                  f"{cited.precision:.3f}", "", "", ""])

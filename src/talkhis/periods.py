@@ -1,0 +1,70 @@
+"""Time periods of a corpus: which articles belong together in time, and in what order.
+
+Articles are put in date order and grouped while consecutive dates are less than
+:data:`PERIOD_GAP_DAYS` apart, so follow-ups over days or weeks form one period and an update
+years later forms its own. A date may be a day (``2021-07-25``), a month (``2021-07``) or a year
+(``2021``); a month or year counts as its first day. Articles without a usable date form the
+period :data:`UNDATED`, which comes last. Every result depends only on the articles' ids and
+dates, never on the order they are given in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .corpus import Article
+
+__all__ = ["PERIOD_GAP_DAYS", "UNDATED", "as_date", "periods", "period_order"]
+
+PERIOD_GAP_DAYS = 180
+UNDATED = "undated"
+
+
+def as_date(iso: str | None) -> date | None:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` as a date (a month or year as its first day);
+    None for a missing or impossible date."""
+    if not iso:
+        return None
+    try:
+        parts = [int(p) for p in iso.strip().split("-")[:3]]
+        while len(parts) < 3:
+            parts.append(1)
+        return date(*parts)
+    except ValueError:
+        return None
+
+
+def periods(articles: Sequence[Article], gap_days: int = PERIOD_GAP_DAYS) -> dict[str, str]:
+    """Name the time period of each article, keyed by article id in id order.
+
+    Dated articles, in order of (date, id), are grouped while consecutive dates are at most
+    ``gap_days`` apart; a period is named by its first and last month (``2021-07`` or
+    ``2023-11 – 2024-01``). Articles without a usable date are :data:`UNDATED`.
+    """
+    dated = sorted(((d, a.id) for a in articles if (d := as_date(a.date))), key=lambda x: (x[0], x[1]))
+    groups: list[list[tuple[date, str]]] = []
+    for d, article_id in dated:
+        if groups and (d - groups[-1][-1][0]).days <= gap_days:
+            groups[-1].append((d, article_id))
+        else:
+            groups.append([(d, article_id)])
+    name: dict[str, str] = {}
+    for g in groups:
+        first, last = f"{g[0][0]:%Y-%m}", f"{g[-1][0]:%Y-%m}"
+        label = first if first == last else f"{first} – {last}"
+        for _, article_id in g:
+            name[article_id] = label
+    return {article_id: name.get(article_id, UNDATED) for article_id in sorted(a.id for a in articles)}
+
+
+def period_order(period_of: Mapping[str, str]) -> list[str]:
+    """The distinct periods of ``period_of`` in time order, :data:`UNDATED` last.
+
+    Period names start with their first month (``YYYY-MM``), so their text order is their time
+    order.
+    """
+    names: Iterable[str] = set(period_of.values())
+    return sorted(names, key=lambda p: (p == UNDATED, p))
