@@ -4,6 +4,7 @@ and right to left."""
 from __future__ import annotations
 
 import itertools
+import unicodedata
 
 import matplotlib
 
@@ -89,12 +90,13 @@ def assert_drawn_joined_right_to_left(text: str) -> None:
     path = font_manager.findfont(font_manager.FontProperties(family=plots._font_name()), fallback_to_default=False)
     font = FT2Font(path)
     items = list(layout(text, font))
-    drawn = _squeeze(item.char for item in items if item.char.strip())
-    assert drawn == _squeeze(c for c in reversed(text) if c.strip())
+    # A letter carrying a vowel mark ('يً') is laid out as one cluster: compare base letters.
+    drawn = _squeeze(item.char[0] for item in items if item.char.strip())
+    assert drawn == _squeeze(c for c in reversed(text) if c.strip() and not unicodedata.combining(c))
     glyphs: dict[str, set[int]] = {}
     for item in items:
-        glyphs.setdefault(item.char, set()).add(item.glyph_index)
-    letters = {c for c in text if c.strip()}
+        glyphs.setdefault(item.char[0], set()).add(item.glyph_index)
+    letters = {c for c in text if c.strip() and not unicodedata.combining(c)}
     alone = {c: {item.glyph_index for item in layout(c, font)} for c in letters}
     assert sum(glyphs[c] != alone[c] for c in letters) >= len(letters) // 2
 
