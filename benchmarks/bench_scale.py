@@ -217,11 +217,18 @@ def talkhis_worker(folder: str, out: str, skip_select: str = "") -> dict:
     pipeline.get_embedder = get_embedder
     pipeline.ContentClusterer = Clusterer
     pipeline.describe_clusters = timed("describe", pipeline.describe_clusters)
-    if skip_select:  # measure the other stages where selection alone would not fit in memory
-        pipeline.select_sentences = lambda *args, **kwargs: []
+    if skip_select:  # measure the other stages where linking and selection would not fit in memory
+        import numpy as np
+
+        from talkhis.links import Links
+        from talkhis.select import Selection
+
+        pipeline.find_links = lambda sentences, *args, **kwargs: Links(list(sentences), [])
+        pipeline.choose = lambda *args, **kwargs: Selection([], [], *(np.zeros(0),) * 5, [], {})
         info["select"] = "not run"
     else:
-        pipeline.select_sentences = timed("select", pipeline.select_sentences)
+        pipeline.find_links = timed("links", pipeline.find_links)
+        pipeline.choose = timed("select", pipeline.choose)
     corpus = timed("load + overlaps", load_corpus)(folder)
     result = pipeline.summarize_corpus(corpus, pipeline.Options())
     timed("charts + report", write_outputs)(result, out, force=True)
@@ -328,7 +335,7 @@ def table(results: dict) -> str:
 
 
 def stage_table(results: dict, mode: str) -> str:
-    names = ["import", "load + overlaps", "embed", "cluster", "describe", "select", "charts + report"]
+    names = ["import", "load + overlaps", "embed", "cluster", "describe", "links", "select", "charts + report"]
     lines = ["| articles | " + " | ".join(names) + " | total |", "|---" * (len(names) + 2) + "|"]
     for n, r in sorted(results.items(), key=lambda kv: int(kv[0])):
         row = r.get(mode)
