@@ -202,6 +202,8 @@ def _clusters_shown(result: Result, top: int):
 def _label_cells(ax: Axes, values: np.ndarray, fmt: str, dark_above: float, skip_zero: bool = True) -> None:
     """Write each cell's value (zeros too unless ``skip_zero``) when the cells are large
     enough to hold it legibly."""
+    if not values.size:
+        return
     fig = ax.figure
     width_pt = fig.get_figwidth() * 72 * 0.75 / max(1, values.shape[1])
     height_pt = fig.get_figheight() * 72 * 0.7 / max(1, values.shape[0])
