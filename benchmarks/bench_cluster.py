@@ -16,15 +16,15 @@ Rand index (ARI) against them measures how close ``ContentClusterer`` gets.
 Each size runs ``talkhis.cluster.ContentClusterer().fit(x)`` with its defaults in a fresh
 subprocess, so every peak-memory figure (``ru_maxrss``, which includes the interpreter and the
 data itself) belongs to that size alone. Up to ``exact_limit`` (5,000) sentences the clusterer
-uses all pairwise distances (path ``exact``); above it, a pynndescent nearest-neighbour graph
-(path ``kNN``). pynndescent compiles its numba code the first time it runs in a process; the
-benchmark pays that once on 2,000 throw-away points and reports it apart (``JIT s``), since a
-command-line run pays it every time. On the kNN path the part of the fit spent building the
-graph is reported apart too (``graph s``, the rest is scikit-learn's graph-restricted average
-linkage), with the number of connected components of the graph.
+uses all pairwise distances (path ``exact``); above it (path ``pairs``) it finds the pairs
+closer than the threshold with the numpy inverted-file search of :mod:`talkhis.neighbours`
+(reported apart as ``pairs s``, with the number of pairs found and of connected parts of that
+graph, and the largest part), and clusters each part by average linkage: exactly up to
+``exact_limit`` sentences, on the graph above (:mod:`talkhis.linkage`). Nothing is compiled, so
+a command-line run pays no start-up cost beyond these figures.
 
-Two extra rows compare the paths where they meet: 3,000 sentences forced through the kNN
-graph and 10,000 forced through the exact path (``exact_limit`` set per run; the source is not
+Two extra rows compare the paths where they meet: 3,000 sentences forced through the pairs
+path and 10,000 forced through the exact path (``exact_limit`` set per run; the source is not
 changed). A size that runs past ``--timeout`` seconds (default 600) is stopped and reported
 with the peak memory it had reached, and larger sizes are skipped. Each subprocess runs under an
 address-space limit (``--max-gb``, default 16) so that a size that needs more memory than the
@@ -57,7 +57,7 @@ SINGLETON_SHARE = 0.2
 SPREAD = (0.5, 0.85)  # noise norm per cluster: within-cluster cosine ~ 1 / (1 + spread**2)
 SIZES = [1000, 3000, 10000, 30000, 100000]
 QUICK_SIZES = [1000, 3000, 10000]
-CROSSOVER = [(3000, "kNN"), (10000, "exact")]
+CROSSOVER = [(3000, "pairs"), (10000, "exact")]
 RESULT = "RESULT "
 
 
@@ -87,36 +87,38 @@ def worker(n: int, force: str | None) -> dict:
     """Cluster ``n`` synthetic sentences once; runs in its own process."""
     import warnings
 
+    import numpy as np
+    from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
     from sklearn.metrics import adjusted_rand_score
 
-    import talkhis.cluster as cluster
+    from talkhis.cluster import ContentClusterer, largest_share
+
+    import talkhis.neighbours as neighbours
 
     x, labels, k, n_single = make_data(n)
-    clusterer = cluster.ContentClusterer()
-    if force == "kNN":
+    clusterer = ContentClusterer()
+    if force == "pairs":
         clusterer.exact_limit = 0
     elif force == "exact":
         clusterer.exact_limit = n
-    path = "kNN" if n > clusterer.exact_limit else "exact"
-
-    jit_s = 0.0
-    if path == "kNN":
-        t0 = time.perf_counter()
-        cluster.knn_graph(make_data(2000, seed=SEED + 1)[0])
-        jit_s = time.perf_counter() - t0
+    path = "pairs" if n > clusterer.exact_limit else "exact"
 
     graph: dict = {}
-    build = cluster.knn_graph
+    search = neighbours.similar_pairs
 
-    def timed_knn_graph(*args, **kwargs):
+    def timed_search(x, min_sim, **kwargs):
         t = time.perf_counter()
-        g = build(*args, **kwargs)
+        i, j, sim = search(x, min_sim, **kwargs)
         graph["s"] = time.perf_counter() - t
-        graph["components"] = int(connected_components(g, directed=False)[0])
-        return g
+        graph["pairs"] = len(i)
+        close = coo_matrix((np.ones(len(i)), (i, j)), shape=(len(x), len(x)))
+        n_parts, part = connected_components(close, directed=False)
+        graph["components"] = int(n_parts)
+        graph["largest_part"] = int(np.bincount(part).max())
+        return i, j, sim
 
-    cluster.knn_graph = timed_knn_graph
+    neighbours.similar_pairs = timed_search
     before = rss_mb()
     t0 = time.perf_counter()
     with warnings.catch_warnings():
@@ -127,9 +129,11 @@ def worker(n: int, force: str | None) -> dict:
         "n": n,
         "path": path,
         "forced": bool(force),
-        "jit_s": jit_s,
         "graph_s": graph.get("s"),
+        "pairs": graph.get("pairs"),
         "components": graph.get("components"),
+        "largest_part": graph.get("largest_part"),
+        "largest_share": largest_share(clusterer.labels_),
         "fit_s": fit_s,
         "data_mb": x.nbytes / 2**20,
         "rss_before_mb": before,
@@ -186,14 +190,15 @@ def run_worker(n: int, force: str | None, timeout: float, max_gb: float) -> dict
 def fmt(r: dict) -> tuple[str, ...]:
     path = r["path"] + (" (forced)" if r["forced"] else "")
     graph = "" if r["graph_s"] is None else f"{r['graph_s']:.1f}"
-    comps = "" if r["components"] is None else str(r["components"])
-    return (f"{r['n']:,}", path, f"{r['fit_s']:.1f}", f"{r['jit_s']:.1f}" if r["jit_s"] else "", graph, comps,
+    pairs = "" if r["pairs"] is None else f"{r['pairs']:,}"
+    comps = "" if r["components"] is None else f"{r['components']:,} / {r['largest_part']:,}"
+    return (f"{r['n']:,}", path, f"{r['fit_s']:.1f}", graph, pairs, comps,
             f"{r['data_mb']:.0f}", f"{r['rss_before_mb']:.0f}", f"{r['peak_mb']:.0f}",
-            f"{r['clusters']:,}", f"{r['true_clusters']:,}", f"{r['ari']:.3f}")
+            f"{r['clusters']:,}", f"{r['true_clusters']:,}", f"{r['largest_share']:.1%}", f"{r['ari']:.3f}")
 
 
-HEAD = ("n", "path", "fit s", "JIT s", "graph s", "components", "data MB", "RSS before MB", "peak MB",
-        "clusters", "true clusters", "ARI")
+HEAD = ("n", "path", "fit s", "pairs s", "pairs", "parts / largest", "data MB", "RSS before MB", "peak MB",
+        "clusters", "true clusters", "largest", "ARI")
 
 
 def print_row(cells: tuple[str, ...], widths: list[int]) -> None:
@@ -208,7 +213,7 @@ def main() -> None:
     parser.add_argument("--max-gb", type=float, default=16, help="address-space limit per size in GB (default 16)")
     parser.add_argument("--no-crossover", action="store_true", help="skip the two rows that force the other path")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--force", choices=["kNN", "exact"], help=argparse.SUPPRESS)
+    parser.add_argument("--force", choices=["pairs", "exact"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(RESULT + json.dumps(worker(args.worker, args.force)), flush=True)
@@ -225,8 +230,8 @@ def main() -> None:
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}; load average before: {loadavg()}")
     print(f"input: SYNTHETIC unit vectors, {DIM} dimensions, seed {SEED}: n/{MEAN_CLUSTER} Gaussian clusters "
           f"(Dirichlet sizes, within-cluster cosine ~0.58-0.80) + {SINGLETON_SHARE:.0%} singletons")
-    print("clusterer: ContentClusterer() defaults (average linkage, cosine distance threshold 0.5, exact_limit 5000,"
-          f" 15 neighbours); each row a fresh subprocess; timeout {args.timeout:.0f} s and address-space limit {args.max_gb:g} GB per row\n")
+    print("clusterer: ContentClusterer() defaults (average linkage, cosine distance threshold 0.5, exact_limit 5000);"
+          f" each row a fresh subprocess; timeout {args.timeout:.0f} s and address-space limit {args.max_gb:g} GB per row\n")
     widths = [max(len(h), 13 if i == 1 else 7) for i, h in enumerate(HEAD)]
     print_row(HEAD, widths)
     print_row(tuple("-" * w for w in widths), widths)
@@ -237,15 +242,15 @@ def main() -> None:
             continue
         r = run_worker(n, force, args.timeout, args.max_gb)
         if "error" in r:
-            path = f"{force} (forced)" if force else "kNN" if n > 5000 else "exact"
+            path = f"{force} (forced)" if force else "pairs" if n > 5000 else "exact"
             print(f"{n:>{widths[0]},}  {path}: {r['error']}", flush=True)
             failed = failed or force is None
             continue
         print_row(fmt(r), widths)
-    print("\n  fit s          wall seconds of ContentClusterer().fit(x), numba already compiled")
-    print("  JIT s          one-off pynndescent/numba compilation in a fresh process (paid by every CLI run on the kNN path)")
-    print("  graph s        part of fit s spent building the kNN graph (the rest is the linkage itself);")
-    print("                 components = connected components of that graph")
+    print("\n  fit s          wall seconds of ContentClusterer().fit(x) in a fresh process (nothing to compile)")
+    print("  pairs s        part of fit s spent finding the pairs closer than the threshold (the rest is the linkage);")
+    print("                 parts / largest = connected parts of that graph and the size of the largest")
+    print("  largest        share of all sentences in the largest cluster")
     print("  data MB        the input array (n x 512 float32); RSS before = resident memory just before fit;")
     print("                 peak MB = ru_maxrss of the subprocess (interpreter + data + fit)")
     print("  ARI            adjusted Rand index against the generating labels (1 = exact recovery)")

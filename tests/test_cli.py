@@ -390,7 +390,7 @@ def test_a_byte_identical_copy_does_not_change_the_summary(tmp_path, capsys, see
 @pytest.mark.parametrize(
     "option, value, fragments",
     [
-        ("--embedder", "nope", ("unknown embedder 'nope'; choose one of sentence-transformers, tfidf, transformers, use",)),
+        ("--embedder", "nope", ("unknown embedder 'nope'; choose one of e5-small, sentence-transformers, tfidf, transformers, use",)),
         ("--translator", "nope", ("unknown translator 'nope'; choose one of nllb, none, opus-mt, reference, transformers",)),
         ("--translator", "reference+nope", ("unknown translator 'nope'; choose one of nllb, none, opus-mt, reference, transformers",)),
         ("--embedder", "sentence-transformers:{tmp}/no-model", ("{tmp}/no-model: no such model folder",)),

