@@ -62,6 +62,7 @@ TITLES = {
     "cluster_coverage": "Content clusters ranked by how many stories report them",
     "sentence_map": "Sentences by meaning, coloured by content cluster",
     "article_similarity": "How alike the sources are overall",
+    "rouge_scores": "ROUGE F of each summariser against the human summaries",
 }
 #: One line under each chart: what it shows and how to read it.
 CAPTIONS = {
@@ -73,6 +74,8 @@ CAPTIONS = {
                     "near points say similar things; colours are the widest content clusters, grey the rest.",
     "article_similarity": "Cosine similarity of the sources' mean sentence embeddings: 1 means the same content, "
                           "near 0 unrelated; bright off-diagonal cells are sources telling the same story.",
+    "rouge_scores": "Mean ROUGE F per metric (higher is closer to what people wrote), with 95% bootstrap intervals "
+                    "over the evaluated articles as error bars; systems are scored at the same word budget.",
 }
 
 
@@ -225,8 +228,11 @@ def plot_coverage_heatmap(result: Result, *, ax: Axes | None = None, top: int = 
     many articles) gives each of the widest clusters and those in the summary."""
     with arabic_font():
         rows = _rows(result)
-        fig, ax = _figure(ax, (10, 3.2 + 0.22 * len(rows.labels)), "coverage_heatmap")
         clusters = _clusters_shown(result, top)
+        names = [f"{c.id}: {_cluster_label(c, english)}" for c in clusters]
+        # the column names stand at 55 degrees: room below the matrix for the longest one
+        below = 0.055 * max((len(n) for n in names), default=0)
+        fig, ax = _figure(ax, (10, 3.2 + 0.22 * len(rows.labels) + below), "coverage_heatmap")
         counts = np.zeros((len(rows.labels), len(clusters)), dtype=int)
         for j, c in enumerate(clusters):
             for m in c.members:
@@ -235,8 +241,7 @@ def plot_coverage_heatmap(result: Result, *, ax: Axes | None = None, top: int = 
                     counts[row, j] += 1
         image = ax.imshow(counts, cmap="Blues", aspect="auto", vmin=0)
         _label_cells(ax, counts, "{}", counts.max() / 2)
-        ax.set_xticks(range(len(clusters)), [f"{c.id}: {_cluster_label(c, english)}" for c in clusters],
-                      rotation=55, ha="right", fontsize=8)
+        ax.set_xticks(range(len(clusters)), names, rotation=55, ha="right", fontsize=8)
         ax.set_yticks(range(len(rows.labels)), rows.labels, fontsize=8 if len(rows.labels) <= 15 else 6.5)
         ax.set_xlabel("content cluster (id: top terms)")
         _title(ax, "coverage_heatmap", rows.note)

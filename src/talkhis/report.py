@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .outdir import output_dir
+from .plots import CAPTIONS, TITLES
 from .periods import UNDATED, period_order
 from .table import sentences_csv
 from .translate.adequacy import adequacy_fields, adequacy_label, adequacy_warning
@@ -195,15 +195,14 @@ def summary_markdown(result: Result, data: dict | None = None) -> str:
 
 
 def render_charts(result: Result, dpi: int = 110) -> dict[str, bytes]:
-    """Every chart of :data:`talkhis.plots.ALL_PLOTS` as PNG bytes."""
-    from .plots import ALL_PLOTS
+    """Every chart of :data:`talkhis.plots.ALL_PLOTS` as PNG bytes, with English glosses of the
+    clusters wherever their sentences have English; an identical earlier render is reused from
+    the cache unless the run has the cache off (see :mod:`talkhis.chartcache`)."""
+    from .chartcache import render_pngs
+    from .translate import english_labels
 
-    charts = {}
-    for name, plot in ALL_PLOTS.items():
-        buffer = io.BytesIO()
-        plot(result).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-        charts[name] = buffer.getvalue()
-    return charts
+    english = {k: v for k, v in english_labels(result).items() if v}
+    return render_pngs(result, dpi, english=english, use_cache=result.options.cache)
 
 
 _CSS = """
@@ -211,7 +210,7 @@ body{font-family:'Noto Sans Arabic','Noto Sans','DejaVu Sans',sans-serif;max-wid
 table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #ddd;padding:.6em;vertical-align:top}
 td.ar{direction:rtl;text-align:right;font-size:1.15em;width:42%}td.en{width:38%}
 .meta{color:#555;font-size:.85em}.untranslated{color:#a33;font-style:italic}.warn{color:#a33;font-weight:bold;font-size:.85em}
-figure{margin:2em 0}img{max-width:100%}
+figure{margin:2em 0}img{max-width:100%}figcaption{color:#555;font-size:.9em}
 """
 
 
@@ -243,7 +242,8 @@ def report_html(result: Result, charts: dict[str, bytes], data: dict | None = No
         for a in data["articles"]
     )
     figures = "".join(
-        f"<figure><img alt='{esc(name)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'></figure>"
+        f"<figure><img alt='{esc(TITLES.get(name, name))}' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
+        f"<figcaption>{esc(CAPTIONS.get(name, ''))}</figcaption></figure>"
         for name, png in charts.items()
     )
     notes = "".join(f"<p class='meta'>Note: {esc(n)}</p>" for n in data["notes"])

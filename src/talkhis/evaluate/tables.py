@@ -133,7 +133,7 @@ def plot_scores(result: EvalResult, *, ax: Axes | None = None) -> Figure:
     error bars."""
     from ..plots import _figure
 
-    fig, ax = _figure(ax, (9, 4.5))
+    fig, ax = _figure(ax, (9, 4.5), "rouge_scores")
     width = 0.8 / len(result.systems)
     x = np.arange(len(METRICS))
     for k, s in enumerate(result.systems):
