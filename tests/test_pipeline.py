@@ -129,3 +129,22 @@ def test_summary_sentences_cite_their_same_fact_links(result):
         cited = [result.sentences.index(s) for s in item.sources]
         assert sorted(cited) == sorted({item.index, *links.sources_of(item.index)})
         assert item.coverage == len({result.corpus.story(s.article) for s in item.sources})
+
+
+def test_unrelated_articles_take_no_place_and_no_citation_from_the_story(corpus):
+    """Distractors: the seeds mixed with unrelated EASC articles (undated, so a period of their
+    own) give the same summary as the seeds alone, and nothing cites a distractor."""
+    import json
+
+    from talkhis.corpus import Corpus, make_article
+    from talkhis.evaluate import find_eval_file
+
+    records = [json.loads(line) for line in find_eval_file("easc-dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    distractors = [make_article(f"easc-{r['id']}", r["article"]) for r in records if r["category"] in ("politics", "finance")][:8]
+    mixed = summarize_corpus(Corpus.from_articles(list(corpus.articles) + distractors), Options())
+    alone = summarize_corpus(corpus, Options())
+    assert [(s.sentence.article, s.sentence.index) for s in mixed.summary] == [(s.sentence.article, s.sentence.index) for s in alone.summary]
+    assert not any(src.article.startswith("easc-") for s in mixed.summary for src in s.sources)
+    why = dict(zip(((s.article, s.index) for s in mixed.sentences), mixed.selection.why))
+    assert why[(distractors[0].id, 0)] == "over budget; its article is off the story"
+    assert any("shares no content with any other article" in n for n in mixed.notes)

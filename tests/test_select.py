@@ -138,8 +138,9 @@ def test_background_then_what_changed_with_the_core_event_first():
 
 
 def test_the_core_event_as_first_reported_leads_even_when_later_news_scores_higher():
-    built = build({"e1": ("2010-01-12", ["quake", "e1 only"]), "e2": ("2010-01-20", ["toll", "e2 only"]),
-                   "e3": ("2010-01-22", ["toll", "e3 only"])}, {("e3", 0): ("e2", 0)})
+    built = build({"e1": ("2010-01-12", ["quake", "e1 only"]), "e2": ("2010-01-20", ["toll", "e2 only", "quake"]),
+                   "e3": ("2010-01-22", ["toll", "e3 only"]), "e4": ("2010-01-23", ["toll", "e4 only"])},
+                  {("e3", 0): ("e2", 0)})
     selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=2))
     assert selection.score[built.index("e2", 0)] > selection.score[built.index("e1", 0)]
     assert [(s.sentence.article, s.sentence.index) for s in selection.summary] == [("e1", 0), ("e2", 0)]
@@ -243,10 +244,21 @@ def test_float_noise_changes_nothing():
 
 
 def test_undated_articles_come_last():
-    built = build({**STORY, "u1": (None, ["rumour"])}, TWINS)
+    built = build({**STORY, "u1": (None, ["rumour", "visit"])}, TWINS)
     selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=6))
     assert selection.period_order == ["2021-07", "2024-01", "undated"]
     assert selection.summary[-1].period == "undated"
+
+
+def test_an_article_off_the_story_takes_no_place_while_the_story_has_candidates():
+    built = build({**STORY, "u1": (None, ["rumour", "gossip"])}, TWINS)
+    selection = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=6))
+    assert "undated" in selection.period_order and selection.quotas["undated"] == 0
+    assert all(s.sentence.article != "u1" for s in selection.summary)
+    why = dict(zip(((s.article, s.index) for s in built.sentences), selection.why))
+    assert why[("u1", 0)] == why[("u1", 1)] == "over budget; its article is off the story"
+    everything = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=20))
+    assert any(s.sentence.article == "u1" for s in everything.summary)  # it fills what the story leaves
 
 
 def test_copies_and_non_candidates_are_never_chosen():

@@ -23,7 +23,8 @@ together for several dated articles:
    best background candidate of the earliest article) is taken first, then the best
    development of each later period, then every period up to its share, then the periods'
    own candidates overall (a share one period cannot use goes to the others), then the best
-   remaining candidates;
+   remaining candidates, and last the sentences of articles off the folder's story
+   (:mod:`talkhis.story`: unrelated articles never take a place from the story);
 5. every pick is made by maximal marginal relevance on quantised scores; a candidate too
    similar to one already taken is a repeat and never taken;
 6. the result is ordered by period, the core event first, then reading order (article date,
@@ -52,6 +53,7 @@ from .salience import SalienceModel, article_features, salience_features
 from .segment import TITLE, Sentence
 from .sources import ClusterSources, SourceFinder
 from .stable import qkey, quantize
+from .story import story_articles
 
 __all__ = [
     "SUPPORT_WEIGHT",
@@ -330,9 +332,16 @@ def choose(
 
     why = ["" for _ in range(n)]
     pool, waiting = _pools(corpus, sentences, stories_per_period, repeats, period_of, order, why)
+    # An article off the folder's story (see talkhis.story) gets no share of the budget and
+    # fills only what the story leaves.
+    on_story = story_articles(corpus, sentences, vectors, ((i, j) for i in range(n) for j in citations.sources_of(i)))
+    off_story = sorted(i for i in [*waiting, *(i for p in order for i in pool[p])] if sentences[i].article not in on_story)
+    pool = {p: [i for i in pool[p] if sentences[i].article in on_story] for p in order}
+    waiting = [i for i in waiting if sentences[i].article in on_story]
     # Periods with news of their own share the budget by the square root of their stories:
     # more outlets make a richer account, with diminishing returns.
-    n_stories_in = {p: len({story_of[a.id] for a in corpus.articles if period_of[a.id] == p}) for p in order}
+    n_stories_in = {p: len({story_of[a.id] for a in corpus.articles if period_of[a.id] == p and a.id in on_story})
+                    for p in order}
     weights = {p: math.sqrt(n_stories_in[p]) if pool[p] else 0.0 for p in order}
     sentence_budget = budget.sentences is not None
     quotas = period_quotas(weights, order, budget.sentences if sentence_budget else budget.words,
@@ -373,14 +382,15 @@ def choose(
             fill(pool[p], n, period_cap=quotas[p])
     fill(sorted(i for p in live for i in pool[p]), n)  # a share a period cannot use goes to the others' news
     fill(waiting, n)  # then what is left, to the best remaining
+    fill(off_story, n)  # articles off the story come last
 
     lead = core[0] if core else None
     summary_order = sorted(chosen, key=lambda i: (rank[period_of[sentences[i].article]], i != lead,
                                                    date_of[sentences[i].article], sentences[i].article,
                                                    sentences[i].index))
     position = {i: k for k, i in enumerate(summary_order, start=1)}
-    offered = np.array(sorted([i for p in order for i in pool[p]] + waiting), dtype=np.int64)
-    waits = set(waiting)
+    offered = np.array(sorted([i for p in order for i in pool[p]] + waiting + off_story), dtype=np.int64)
+    waits, off = set(waiting), set(off_story)
     # similarity of every offered candidate to every summary sentence, on the grid
     near = quantize(vectors[offered] @ vectors[summary_order].T) if summary_order else np.zeros((len(offered), 0), int)
     for row, i in enumerate(offered.tolist()):
@@ -391,6 +401,8 @@ def choose(
         own = period_of[sentences[i].article]
         if closest is not None and near[row, closest] >= qkey(REDUNDANCY):
             why[i] = f"redundant with #{closest + 1}"
+        elif i in off:
+            why[i] = "over budget; its article is off the story"
         elif i in waits and own != order[0]:
             why[i] = f"over budget; repeats {repeats[i]}"
         elif i in waits:
