@@ -147,13 +147,14 @@ def stages_worker(out: str) -> dict:
     patch("get_embedder", "embed", "encode")
     patch("ContentClusterer", "cluster", "fit_predict")
     patch("describe_clusters", "cluster")
-    patch("select_sentences", "select")
+    patch("find_links", "links")
+    patch("choose", "select")
     patch("get_translator", "translate", "translate")
 
     t = time.perf_counter()
     result = pipeline.summarize_folder(ARTICLES, pipeline.Options(cache=False))
     total = time.perf_counter() - t
-    times = {name: times.get(name, 0.0) for name in ("import", "load corpus", "embed", "cluster", "select", "translate")}
+    times = {name: times.get(name, 0.0) for name in ("import", "load corpus", "embed", "cluster", "links", "select", "translate")}
     times["other (in summarize_folder)"] = total - sum(v for k, v in times.items() if k != "import")
     t = time.perf_counter()
     write_outputs(result, out)
