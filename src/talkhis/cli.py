@@ -126,8 +126,10 @@ def _add_translations_parser(sub) -> None:
 
 def _summarize(args: argparse.Namespace) -> int:
     from .pipeline import Options, summarize_folder
+    from .progress import set_quiet
     from .report import section_title, write_outputs
 
+    set_quiet(args.quiet)
     options = Options(
         embedder=args.embedder,
         translator=args.translator,

