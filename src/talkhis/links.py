@@ -202,22 +202,50 @@ def _story_of(sentences: Sequence[Sentence], corpus: Corpus | None) -> list[str]
     return [copies.get(s.article) or s.article for s in sentences]
 
 
-def _similar_pairs(v: np.ndarray, story: Sequence[str], block: int = 1024):
+def _term_matrix(terms: Sequence[set[str]], idf: dict[str, float]):
+    """Sparse rows whose dot products are :func:`_overlap` of the term sets: each term weighs
+    its IDF, each row is scaled to unit length."""
+    from scipy.sparse import csr_matrix
+
+    column: dict[str, int] = {}
+    rows, cols, data = [], [], []
+    for r, ts in enumerate(terms):
+        weights = {t: idf[t] for t in ts if idf[t] > 0}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        for t in sorted(weights):
+            rows.append(r)
+            cols.append(column.setdefault(t, len(column)))
+            data.append(weights[t] / norm)
+    return csr_matrix((data, (rows, cols)), shape=(len(terms), max(1, len(column))))
+
+
+def _similar_pairs(v: np.ndarray, story: Sequence[str], lexical=None, lexical_weight: float = 0.0,
+                   min_score: float | None = None):
     """``(i, j, cosine)`` for ``i < j`` of different stories with cosine at least
-    :data:`CANDIDATE_COSINE`, computed a block of rows at a time so memory stays linear."""
+    :data:`CANDIDATE_COSINE` and, when ``min_score`` is given, a score ``cosine +
+    lexical_weight * overlap`` (overlap from the ``lexical`` rows of :func:`_term_matrix`) within
+    1e-6 of it or above; computed a block of rows at a time so memory stays linear."""
     label = np.unique(np.asarray(story), return_inverse=True)[1]
+    block = max(16, min(1024, 40_000_000 // max(1, len(v))))
     for start in range(0, len(v), block):
         sim = v[start : start + block] @ v.T
-        rows, cols = np.nonzero(quantize(sim) >= qkey(CANDIDATE_COSINE))
+        keep = quantize(sim) >= qkey(CANDIDATE_COSINE)
+        if min_score is not None:
+            # a cheap pre-filter; the exact score of what passes is computed again per pair
+            keep &= sim + lexical_weight * (lexical[start : start + block] @ lexical.T).toarray() >= min_score - 1e-6
+        rows, cols = np.nonzero(keep)
         rows = rows + start
         keep = (cols > rows) & (label[rows] != label[cols])
         for i, j in zip(rows[keep].tolist(), cols[keep].tolist()):
             yield i, j, float(sim[i - start, j])
 
 
-def score_pairs(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Corpus | None = None) -> list[ScoredPair]:
+def score_pairs(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Corpus | None = None, *,
+                min_score: float | None = None, lexical_weight: float = LEXICAL_WEIGHT) -> list[ScoredPair]:
     """Every candidate pair of sentences of different stories that passes the number and
-    period checks, with its cosine, term overlap and shared evidence, in ``(i, j)`` order."""
+    period checks, with its cosine, term overlap and shared evidence, in ``(i, j)`` order.
+    With ``min_score``, only the pairs whose ``cosine + lexical_weight * overlap`` can reach it
+    (the others are dropped before any per-pair work, which keeps large inputs fast)."""
     v = np.asarray(vectors, dtype=np.float64)
     if len(v) != len(sentences):
         raise ValueError(f"{len(v)} vectors for {len(sentences)} sentences")
@@ -227,8 +255,9 @@ def score_pairs(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Corp
     unique = list({s.text: t for s, t in zip(sentences, terms)}.values())  # a copied text counts once
     idf = _idf(unique)
     counts = [_counts(t) for t in terms]
+    lexical = _term_matrix(terms, idf) if min_score is not None else None
     out = []
-    for i, j, cosine in _similar_pairs(v, story):
+    for i, j, cosine in _similar_pairs(v, story, lexical, lexical_weight, min_score):
         shared_counts = counts[i] & counts[j]
         if counts[i] and counts[j] and not shared_counts:
             continue  # they state different figures
@@ -284,7 +313,7 @@ def find_links(
         lexical_weight: weight of the term overlap.
     """
     pairs = _copy_links(sentences, vectors, corpus)
-    for c in score_pairs(sentences, vectors, corpus):
+    for c in score_pairs(sentences, vectors, corpus, min_score=threshold, lexical_weight=lexical_weight):
         score = qkey(c.cosine + lexical_weight * c.overlap)
         if score < qkey(threshold):
             continue
@@ -309,7 +338,7 @@ def link_curve(
     one row per threshold, for a precision-recall chart."""
     from .evaluate import copies_of, link_scores
 
-    candidates = score_pairs(sentences, vectors, corpus)
+    candidates = score_pairs(sentences, vectors, corpus, min_score=min(thresholds), lexical_weight=lexical_weight)
     scores = [qkey(c.cosine + lexical_weight * c.overlap) for c in candidates]
     out = []
     for t in thresholds:
