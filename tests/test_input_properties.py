@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from talkhis.cli import main
-from talkhis.corpus import Corpus, load_corpus, valid_date
+from talkhis.corpus import Corpus, load_corpus
+from talkhis.metadata import valid_date
 from talkhis.errors import TalkhisError
 from talkhis.segment import segment
 

@@ -10,7 +10,9 @@ from talkhis.candidates import candidate_problem
 from talkhis.embed import get_embedder
 from talkhis.pipeline import Options, summarize_corpus
 from talkhis.salience import centrality
-from talkhis.select import Budget, choose, period_quotas, rank_single, repeated_period, select_sentences
+from talkhis.rank import rank_single
+from talkhis.periods import period_quotas, repeated_period
+from talkhis.select import Budget, choose, select_sentences
 
 from .timeline import build
 

@@ -11,12 +11,10 @@ of :mod:`talkhis.clean` and :mod:`talkhis.overlap` are re-exported here.
 from __future__ import annotations
 
 import codecs
-import csv
 import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from .clean import MONTH_NUMBER as _MONTH_NUMBER
@@ -24,6 +22,7 @@ from .clean import MONTHS as _MONTHS
 from .clean import MONTHS_NORMAL as _MONTHS_NORMAL
 from .clean import RULES, Removal, Rule, clean
 from .errors import InputError
+from .metadata import METADATA_FILE, read_metadata, valid_date
 from .lang import Language, arabic_ratio, get_language, normalize_arabic
 from .overlap import DUPLICATE_CONTAINMENT, Overlap, measure, overlaps
 from .segment import HEADING_MAX_WORDS, SENTENCE, Sentence, join_lines, segment
@@ -43,8 +42,6 @@ __all__ = [
     "clean",
     "parse_date",
     "mentions_day",
-    "valid_date",
-    "METADATA_COLUMNS",
     "make_article",
     "overlaps",
     "load_corpus",
@@ -55,7 +52,6 @@ __all__ = [
 MAX_BYTES = 2_000_000
 #: Below this share of Arabic letters an article is reported as not Arabic.
 MIN_ARABIC_RATIO = 0.5
-METADATA_FILE = "metadata.csv"
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,75 +334,6 @@ class Corpus:
         return cls(list(articles), pairs, **kwargs)
 
 
-#: The columns a ``metadata.csv`` may have; ``id`` is required.
-METADATA_COLUMNS = ("id", "date", "outlet", "title", "note")
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-_FIELD_LIMIT = {"id": 255, "outlet": 200, "title": 500, "note": 2000}
-
-
-def valid_date(text: str) -> bool:
-    """True for an ISO date ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` that exists in the calendar
-    (years 1000-2999)."""
-    m = _ISO_DATE.match(text)
-    if not m:
-        return False
-    year, month, day = (int(g) if g else 1 for g in m.groups())
-    if not 1000 <= year <= 2999:
-        return False
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
-def _check_metadata_row(path: Path, line: int, row: dict[str | None, str | list[str] | None],
-                        width: int) -> dict[str, str]:
-    """One row of ``metadata.csv`` checked field by field; a bad field is a one-line error
-    naming the file, the line and the value."""
-    if None in row or any(v is None for v in row.values()):
-        found = width + len(row.get(None) or []) - sum(v is None for v in row.values())
-        raise InputError(f"{path}:{line}: expected {width} comma-separated fields, found {found}")
-    fields = {k: (v or "").strip() for k, v in row.items() if k is not None}
-    for key, value in fields.items():
-        if _CONTROL.search(value):
-            raise InputError(f"{path}:{line}: {key} {value!r} holds control characters")
-        if len(value) > _FIELD_LIMIT.get(key, 2000):
-            raise InputError(f"{path}:{line}: {key} is longer than {_FIELD_LIMIT.get(key, 2000)} characters")
-    if not fields.get("id"):
-        raise InputError(f"{path}:{line}: empty id (give the article's file name without .txt)")
-    if fields.get("date") and not valid_date(fields["date"]):
-        raise InputError(f"{path}:{line}: date {fields['date']!r} is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)")
-    return fields
-
-
-def _read_metadata(path: Path) -> dict[str, dict[str, str]]:
-    """Read and check an optional ``metadata.csv`` (columns :data:`METADATA_COLUMNS`), field by
-    field."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            unknown = [c for c in header if c.strip() not in METADATA_COLUMNS]
-            if "id" not in [c.strip() for c in header]:
-                raise InputError(f"{path}:1: the metadata file needs an 'id' column (columns: {', '.join(METADATA_COLUMNS)})")
-            if unknown:
-                raise InputError(f"{path}:1: unknown column {unknown[0]!r} (columns: {', '.join(METADATA_COLUMNS)})")
-            if len(set(header)) != len(header):
-                raise InputError(f"{path}:1: a column is named twice")
-            reader.fieldnames = [c.strip() for c in header]
-            rows: dict[str, dict[str, str]] = {}
-            for row in reader:
-                fields = _check_metadata_row(path, reader.line_num, row, len(header))
-                if fields["id"] in rows:
-                    raise InputError(f"{path}:{reader.line_num}: id {fields['id']!r} appears twice")
-                rows[fields["id"]] = fields
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"{path}: cannot read the metadata file ({exc})") from None
-    return rows
-
-
 def _apply_metadata(article: Article, row: dict[str, str], source: str) -> None:
     for key in ("outlet", "date"):
         if row.get(key):
@@ -445,7 +372,7 @@ def load_corpus(
     if not paths:
         raise InputError(f"{root}: no .txt articles in the folder")
     meta_path = root / METADATA_FILE
-    metadata = _read_metadata(meta_path) if meta_path.is_file() else {}
+    metadata = read_metadata(meta_path) if meta_path.is_file() else {}
     stems = {p.stem for p in paths}
     notes = [f"{meta_path.name}: id {i!r} names no .txt article in the folder; its row was not used"
              for i in metadata if i not in stems]

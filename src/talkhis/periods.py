@@ -5,7 +5,9 @@ Articles are put in date order and grouped while consecutive dates are less than
 years later forms its own. A date may be a day (``2021-07-25``), a month (``2021-07``) or a year
 (``2021``); a month or year counts as its first day. Articles without a usable date form the
 period :data:`UNDATED`, which comes last. Every result depends only on the articles' ids and
-dates, never on the order they are given in.
+dates, never on the order they are given in. :func:`period_quotas` shares a summary's budget
+among periods and :func:`repeated_period` says whether a later period only repeats an earlier
+one.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from .stable import qkey
+
 if TYPE_CHECKING:
     from .corpus import Article
 
-__all__ = ["PERIOD_GAP_DAYS", "UNDATED", "as_date", "periods", "period_order"]
+__all__ = ["PERIOD_GAP_DAYS", "UNDATED", "as_date", "periods", "period_order", "period_quotas", "repeated_period"]
 
 PERIOD_GAP_DAYS = 180
 UNDATED = "undated"
@@ -68,3 +72,47 @@ def period_order(period_of: Mapping[str, str]) -> list[str]:
     """
     names: Iterable[str] = set(period_of.values())
     return sorted(names, key=lambda p: (p == UNDATED, p))
+
+
+# ---------------------------------------------------------------------------- budget shares
+
+
+def period_quotas(weights: Mapping[str, float], order: Sequence[str], total: int, *, at_least: int = 1) -> dict[str, int]:
+    """Share ``total`` units among periods in proportion to ``weights``.
+
+    Every period with a positive weight gets at least ``at_least`` units while the total
+    allows, earlier periods first; the rest goes by largest remainder (ties to the earlier
+    period). The quotas sum to ``total`` when any weight is positive.
+    """
+    live = [p for p in order if weights.get(p, 0) > 0]
+    quotas = {p: 0 for p in order}
+    if not live or total <= 0:
+        return quotas
+    for p in live:
+        if sum(quotas.values()) + at_least <= total:
+            quotas[p] = at_least
+    left = total - sum(quotas.values())
+    mass = float(sum(weights[p] for p in live))
+    ideal = {p: total * weights[p] / mass for p in live}
+    extra = {p: max(0.0, ideal[p] - quotas[p]) for p in live}
+    scale = left / sum(extra.values()) if sum(extra.values()) else 0.0
+    share = {p: extra[p] * scale for p in live}
+    floors = {p: int(share[p]) for p in live}
+    for p in live:
+        quotas[p] += floors[p]
+    left -= sum(floors.values())
+    for p in sorted(live, key=lambda p: (-qkey(share[p] - floors[p]), order.index(p)))[:left]:
+        quotas[p] += 1
+    return quotas
+
+
+def repeated_period(stories: Mapping[str, int], order: Sequence[str], own: str) -> str | None:
+    """The earlier period a sentence of period ``own`` repeats, or None when it is news of its own.
+
+    ``stories`` counts, per period, the distinct stories among the sentence's sources. What they
+    report belongs to the period with the most stories, the earliest on a tie (where it was
+    first reported): a later period repeats an earlier one that reports it from at least as
+    many stories.
+    """
+    mine = stories.get(own, 0)
+    return next((p for p in order[: order.index(own)] if stories.get(p, 0) >= mine), None)

@@ -1,6 +1,6 @@
 """Choose the summary sentences: the core event first, then what each later period adds.
 
-The maths are pure functions (:func:`talkhis.mmr.mmr`, :func:`period_quotas`, salience features
+The maths are pure functions (:func:`talkhis.mmr.mmr`, :func:`talkhis.periods.period_quotas`, salience features
 in :mod:`talkhis.salience`), so tests and notebooks can reuse them. :func:`choose` puts them
 together for several dated articles:
 
@@ -16,7 +16,7 @@ together for several dated articles:
    *background*: when it has several stories, what at least two of them agree on and each
    story's lead. Each later
    period offers *what changed*: what it reports more widely than any earlier period (see
-   :func:`repeated_period`). Every other candidate waits for whatever budget is left at the end;
+   :func:`talkhis.periods.repeated_period`). Every other candidate waits for whatever budget is left at the end;
 4. the background and each later period with news of its own share the budget in proportion
    to the square root of the number of stories each period holds (at least one sentence each
    while the budget allows). The core event as first reported (the
@@ -46,10 +46,10 @@ import numpy as np
 
 from .candidates import candidate_problem
 from .cluster import Cluster
-from .corpus import Article, Corpus, mentions_day
+from .corpus import Corpus, mentions_day
 from .mmr import LAMBDA, mmr
-from .periods import period_order, periods
-from .salience import SalienceModel, article_features, salience_features
+from .periods import period_order, period_quotas, periods, repeated_period
+from .salience import SalienceModel, salience_features
 from .segment import TITLE, Sentence
 from .sources import ClusterSources, SourceFinder
 from .stable import qkey, quantize
@@ -62,11 +62,8 @@ __all__ = [
     "Budget",
     "Selected",
     "Selection",
-    "period_quotas",
-    "repeated_period",
     "choose",
     "select_sentences",
-    "rank_single",
 ]
 
 #: Weight of cross-story support against within-article salience in the sentence score.
@@ -76,38 +73,6 @@ REDUNDANCY = 0.8
 #: Bonus for a later period's sentence that dates what it reports (a day and a month): such a
 #: period's developments are events, and news dates its events.
 DATED_WEIGHT = 0.1
-
-
-# ---------------------------------------------------------------------------- budget shares
-
-
-def period_quotas(weights: Mapping[str, float], order: Sequence[str], total: int, *, at_least: int = 1) -> dict[str, int]:
-    """Share ``total`` units among periods in proportion to ``weights``.
-
-    Every period with a positive weight gets at least ``at_least`` units while the total
-    allows, earlier periods first; the rest goes by largest remainder (ties to the earlier
-    period). The quotas sum to ``total`` when any weight is positive.
-    """
-    live = [p for p in order if weights.get(p, 0) > 0]
-    quotas = {p: 0 for p in order}
-    if not live or total <= 0:
-        return quotas
-    for p in live:
-        if sum(quotas.values()) + at_least <= total:
-            quotas[p] = at_least
-    left = total - sum(quotas.values())
-    mass = float(sum(weights[p] for p in live))
-    ideal = {p: total * weights[p] / mass for p in live}
-    extra = {p: max(0.0, ideal[p] - quotas[p]) for p in live}
-    scale = left / sum(extra.values()) if sum(extra.values()) else 0.0
-    share = {p: extra[p] * scale for p in live}
-    floors = {p: int(share[p]) for p in live}
-    for p in live:
-        quotas[p] += floors[p]
-    left -= sum(floors.values())
-    for p in sorted(live, key=lambda p: (-qkey(share[p] - floors[p]), order.index(p)))[:left]:
-        quotas[p] += 1
-    return quotas
 
 
 # ---------------------------------------------------------------------------- results
@@ -223,18 +188,6 @@ class _Budgeted:
         self.period_words[period] = self.period_words.get(period, 0) + self.sentences[i].n_words
 
 
-def repeated_period(stories: Mapping[str, int], order: Sequence[str], own: str) -> str | None:
-    """The earlier period a sentence of period ``own`` repeats, or None when it is news of its own.
-
-    ``stories`` counts, per period, the distinct stories among the sentence's sources. What they
-    report belongs to the period with the most stories, the earliest on a tie (where it was
-    first reported): a later period repeats an earlier one that reports it from at least as
-    many stories.
-    """
-    mine = stories.get(own, 0)
-    return next((p for p in order[: order.index(own)] if stories.get(p, 0) >= mine), None)
-
-
 def _pools(
     corpus: Corpus,
     sentences: Sequence[Sentence],
@@ -247,7 +200,7 @@ def _pools(
     """Sort the candidates into each period's own pool and a list that waits for the last fill.
 
     A later period's pool leaves out what repeats an earlier period (see
-    :func:`repeated_period`). When the first period has several stories, its pool holds what
+    :func:`talkhis.periods.repeated_period`). When the first period has several stories, its pool holds what
     at least two of them agree on and each story's lead. What is left out waits; ``why`` receives the reason of every
     sentence that is no candidate.
     """
@@ -438,36 +391,3 @@ def select_sentences(
 ) -> list[Selected]:
     """The summary of :func:`choose`, in summary order."""
     return choose(corpus, sentences, vectors, clusters, budget, model=model, lambda_=lambda_).summary
-
-
-def rank_single(article: Article, vectors: np.ndarray, *, model: SalienceModel | None = None,
-                budget_words: int | None = None, budget_sentences: int | None = None,
-                redundancy: float = 0.95) -> list[Sentence]:
-    """Summarise one article: its body segments in order of salience (ties go to the earlier
-    segment), skipping any segment at least ``redundancy``-similar to one already taken, until
-    the budget is reached; returned in reading order. The last segment may overflow a word
-    budget (:func:`talkhis.evaluate.truncate_words` cuts it).
-
-    No MMR trade-off beyond dropping near-copies: on EASC dev, under cross-validation, MMR
-    with lambda 0.95 down to 0.7 lowered ROUGE, since a single article rarely repeats itself.
-
-    ``vectors`` holds one row per segment of ``article.sentences``.
-    """
-    model = model or SalienceModel.default()
-    body, features = article_features(article)
-    if not body:
-        return []
-    scores = model.score(features)
-    v = np.asarray(vectors, dtype=np.float64)[body]
-    chosen: list[int] = []
-    words = 0
-    for j in sorted(range(len(body)), key=lambda j: (-qkey(scores[j]), j)):
-        if budget_sentences is not None and len(chosen) >= budget_sentences:
-            break
-        if budget_words is not None and words >= budget_words:
-            break
-        if any(qkey(v[j] @ v[k]) >= qkey(redundancy) for k in chosen):
-            continue
-        chosen.append(j)
-        words += article.sentences[body[j]].n_words
-    return [article.sentences[body[j]] for j in sorted(chosen)]

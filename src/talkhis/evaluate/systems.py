@@ -192,7 +192,7 @@ class SumySystem(_RankingSystem):
 
 class TalkhisSystem:
     """The talkhis single-article path: :func:`talkhis.corpus.make_article`, segment vectors
-    from ``embedder``, and :func:`talkhis.select.rank_single` with a salience model (the
+    from ``embedder``, and :func:`talkhis.rank.rank_single` with a salience model (the
     shipped one unless ``model`` is given)."""
 
     name = "talkhis"
@@ -204,7 +204,7 @@ class TalkhisSystem:
         self.name = name
 
     def __call__(self, article: str, title: str | None, budget: int) -> list[str]:
-        from ..select import rank_single
+        from ..rank import rank_single
 
         doc = article_segments(article, title)
         if not body_indices(doc):
