@@ -4,6 +4,7 @@ article's summaries side by side."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from ..corpus import Corpus
     from ..embed import Embedder
     from ..pipeline import Result
     from .crossval import EvalResult
@@ -108,6 +110,33 @@ def gold_table(result: Result, gold: Gold, *, include_copies: bool = False) -> s
              for period, c in [*coverage.periods.items(), ("all periods", coverage.overall)]]
     return (markdown_table(["metric", "system right", "precision", "gold found", "recall", "F1"], rows) + "\n"
             + markdown_table(["period", "key facts in the summary", "share", "missing"], facts))
+
+
+def gold_for(corpus: Corpus) -> Gold | None:
+    """The hand-made gold standard of ``corpus``: ``gold/`` beside its articles folder (as
+    ``data/gold`` is beside ``data/articles``) when it annotates exactly these articles, else
+    ``None`` (no gold for another folder)."""
+    from .gold import load_gold
+
+    if not corpus.folder:
+        return None
+    folder = Path(corpus.folder).resolve().parent / "gold"
+    if not (folder / "units.tsv").is_file():
+        return None
+    gold = load_gold(folder)
+    return gold if {u.article for u in gold.units} == {a.id for a in corpus.articles} else None
+
+
+def link_curve_table(result: Result, gold: Gold,
+                     thresholds: Sequence[float] = (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.0)) -> str:
+    """Precision and recall of the same-fact links against the gold at each threshold (the
+    run's own marked), as a Markdown table."""
+    from ..links import link_curve
+
+    rows = [[f"{t:.2f}" + (" (this run)" if abs(t - result.options.link_threshold) < 1e-9 else ""),
+             f"{p:.3f}", f"{r:.3f}"]
+            for t, p, r in link_curve(result.sentences, result.vectors, result.corpus, gold, thresholds)]
+    return markdown_table(["link threshold", "precision", "recall"], rows)
 
 
 def summaries_table(record: Record, systems: Sequence[str] = ("lead", "talkhis", "lexrank"), *, reference: int = 0,
