@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from .clauses import CONTINUING_PUNCTUATION, DANGLING, bare_phrase, lone_word, opens_sentence, words
 from .lang import Language, get_language
@@ -192,8 +193,13 @@ def _is_abbreviation(text: str, dot: int, lang: Language) -> bool:
     word = text[start:dot].lower()
     if not word:
         return False
-    normal = {lang.normalize(a) for a in lang.abbreviations}
-    return lang.normalize(word) in normal or (len(word) == 1 and word.isalpha())
+    return lang.normalize(word) in _normal_abbreviations(lang) or (len(word) == 1 and word.isalpha())
+
+
+@cache
+def _normal_abbreviations(lang: Language) -> frozenset[str]:
+    """The language's abbreviations, normalised once per process (not at every full stop)."""
+    return frozenset(lang.normalize(a) for a in lang.abbreviations)
 
 
 def _is_list_number(text: str, piece_start: int, dot: int) -> bool:
