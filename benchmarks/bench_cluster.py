@@ -13,14 +13,14 @@ Random directions in 512 dimensions are nearly orthogonal, so at the default thr
 (cosine distance 0.5) the generating labels are what a perfect clusterer returns; the adjusted
 Rand index (ARI) against them measures how close ``ContentClusterer`` gets.
 
-Each size runs ``talkhis.cluster.ContentClusterer().fit(x)`` with its defaults in a fresh
+Each size runs ``talkhis.align.cluster.ContentClusterer().fit(x)`` with its defaults in a fresh
 subprocess, so every peak-memory figure (``ru_maxrss``, which includes the interpreter and the
 data itself) belongs to that size alone. Up to ``exact_limit`` (5,000) sentences the clusterer
 uses all pairwise distances (path ``exact``); above it (path ``pairs``) it finds the pairs
-closer than the threshold with the numpy inverted-file search of :mod:`talkhis.neighbours`
+closer than the threshold with the numpy inverted-file search of :mod:`talkhis.align.neighbours`
 (reported apart as ``pairs s``, with the number of pairs found and of connected parts of that
 graph, and the largest part), and clusters each part by average linkage: exactly up to
-``exact_limit`` sentences, on the graph above (:mod:`talkhis.linkage`). Nothing is compiled, so
+``exact_limit`` sentences, on the graph above (:mod:`talkhis.align.linkage`). Nothing is compiled, so
 a command-line run pays no start-up cost beyond these figures.
 
 Two extra rows compare the paths where they meet: 3,000 sentences forced through the pairs
@@ -92,9 +92,9 @@ def worker(n: int, force: str | None) -> dict:
     from scipy.sparse.csgraph import connected_components
     from sklearn.metrics import adjusted_rand_score
 
-    from talkhis.cluster import ContentClusterer, largest_share
-
-    import talkhis.neighbours as neighbours
+    import talkhis.align.neighbours as neighbours
+    from talkhis.align import ContentClusterer
+    from talkhis.align.cluster import largest_share
 
     x, labels, k, n_single = make_data(n)
     clusterer = ContentClusterer()

@@ -57,7 +57,7 @@ from pathlib import Path
 
 from _measure import loadavg, peak_rss_mb, rss_mb
 
-from talkhis.probe import PARAPHRASES, UNRELATED, auc, matched_threshold, pair_cosines
+from talkhis.evaluate.probe import PARAPHRASES, UNRELATED, auc, matched_threshold, pair_cosines
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"

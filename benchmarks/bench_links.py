@@ -4,7 +4,7 @@ Prints, with the default embedder (``use``):
 
 * link precision / recall / F1 (``talkhis.evaluate.link_scores``; pairs between an article and
   its near-copy left out) of the pairs that share a content cluster at the default threshold
-  (what citations were before links) and of ``talkhis.links.find_links`` at its defaults;
+  (what citations were before links) and of ``talkhis.align.links.find_links`` at its defaults;
 * the threshold and lexical weight chosen by leave-one-article-out: for each held-out article,
   the pair of values with the highest recall at precision >= 0.95 on the pairs among the other
   four (the highest precision when none reaches 0.95), scored on the pairs that involve the
@@ -13,7 +13,7 @@ Prints, with the default embedder (``use``):
   sources taken from the cluster (before) and from ``Links.sources_of`` (after);
 * a distractor run: the seeds mixed with the EASC dev articles of two unrelated categories,
   counting the links that cross between the two groups;
-* the precision-recall curve over thresholds (``talkhis.links.link_curve``).
+* the precision-recall curve over thresholds (``talkhis.align.links.link_curve``).
 
 Usage: .venv/bin/python benchmarks/bench_links.py  (about a minute; needs shared/eval for the
 distractor run, which is skipped without it)
@@ -30,6 +30,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
+from talkhis.align import find_links  # noqa: E402
+from talkhis.align.links import LEXICAL_WEIGHT, THRESHOLD, link_curve, score_pairs
 from talkhis.corpus import Corpus, load_corpus, make_article  # noqa: E402
 from talkhis.errors import InputError  # noqa: E402
 from talkhis.evaluate import (  # noqa: E402
@@ -42,7 +44,6 @@ from talkhis.evaluate import (  # noqa: E402
     pairs_from_labels,
 )
 from talkhis.evaluate.records import jsonl_objects  # noqa: E402
-from talkhis.links import LEXICAL_WEIGHT, THRESHOLD, find_links, link_curve, score_pairs  # noqa: E402
 from talkhis.pipeline import Options, summarize_corpus  # noqa: E402
 from talkhis.stable import qkey  # noqa: E402
 

@@ -4,7 +4,7 @@ Measurements, every one repeated (3 times, once with ``--quick``) and printed as
 with the minimum and maximum:
 
 1. first run on a machine: ``talkhis summarize data/articles --out <tmp> --no-cache`` with an
-   empty cache folder, so the prepared copy of the USE model (:mod:`talkhis.usecache`) is made
+   empty cache folder, so the prepared copy of the USE model (:mod:`talkhis.embed.prepared`) is made
    during the run (once);
 2. cold command line: the same with that prepared copy present and no cached vectors
    (``--no-cache``): interpreter start, imports, model load, the run and the outputs; wall
@@ -12,7 +12,7 @@ with the minimum and maximum:
    ``os.wait4`` (the same ``ru_maxrss`` that ``/usr/bin/time -v`` prints);
 3. warm command line: without ``--no-cache``, after one untimed run has filled a private
    embedding cache (``TALKHIS_CACHE_DIR`` set to a temporary folder); and the same with the
-   report's charts reused by :func:`talkhis.chartcache.render_pngs` (``report.render_charts``
+   report's charts reused by :func:`talkhis.report.chartcache.render_pngs` (``report.render_charts``
    replaced by it in the process, after one untimed run has stored them);
 4. stages, in a fresh process per repeat, timed with ``time.perf_counter``: one real
    ``summarize_folder(data/articles, Options(cache=False))`` whose stage functions are wrapped
@@ -54,9 +54,9 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
 #: Goals on 2 cores: a cold run (no cached vectors) and a warm one (vectors cached).
 COLD_S, COLD_MB, WARM_S = 1.5, 200, 0.8
-#: The command line with report.render_charts replaced by talkhis.chartcache.render_pngs.
+#: The command line with report.render_charts replaced by talkhis.report.chartcache.render_pngs.
 CHART_CACHE_CLI = (
-    "import sys; import talkhis.report as r; from talkhis.chartcache import render_pngs; "
+    "import sys; import talkhis.report as r; from talkhis.report.chartcache import render_pngs; "
     "r.render_charts = lambda result, dpi=110: render_pngs(result, dpi); "
     "from talkhis.cli import main; sys.exit(main(['summarize', *sys.argv[1:]]))"
 )
@@ -113,7 +113,7 @@ def stages_worker(out: str) -> dict:
     times: dict[str, float] = {}
     t = time.perf_counter()
     import talkhis.pipeline as pipeline
-    from talkhis.report import write_outputs
+    from talkhis.report.write import write_outputs
 
     times["import"] = time.perf_counter() - t
 
@@ -244,7 +244,7 @@ def main() -> None:
         timed_process(cmd, warm_env)
         print("  warm CLI runs (embedding cache filled by one untimed run):", flush=True)
         warm = cli_runs(cmd, warm_env, repeats)
-        print("  warm CLI runs with charts reused (report.render_charts -> talkhis.chartcache.render_pngs):", flush=True)
+        print("  warm CLI runs with charts reused (report.render_charts -> talkhis.report.chartcache.render_pngs):", flush=True)
         charts_cmd = [sys.executable, "-c", CHART_CACHE_CLI, *cmd[-3:]]
         timed_process(charts_cmd, warm_env)
         warm_charts = cli_runs(charts_cmd, warm_env, repeats)

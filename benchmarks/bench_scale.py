@@ -188,9 +188,9 @@ def talkhis_worker(folder: str, out: str, skip_select: str = "") -> dict:
 
     t0 = time.perf_counter()
     import talkhis.pipeline as pipeline
-    from talkhis.cluster import largest_share
+    from talkhis.align.cluster import largest_share
     from talkhis.corpus import load_corpus
-    from talkhis.report import write_outputs
+    from talkhis.report.write import write_outputs
 
     record("import", time.perf_counter() - t0)
     info: dict = {}
@@ -220,7 +220,7 @@ def talkhis_worker(folder: str, out: str, skip_select: str = "") -> dict:
     if skip_select:  # measure the other stages where linking and selection would not fit in memory
         import numpy as np
 
-        from talkhis.links import Links
+        from talkhis.align import Links
         from talkhis.select import Selection
 
         pipeline.find_links = lambda sentences, *args, **kwargs: Links(list(sentences), [])
@@ -261,7 +261,7 @@ def lexrank_worker(folder: str) -> dict:
     from sumy.summarizers.lex_rank import LexRankSummarizer
 
     from talkhis.corpus import load_corpus
-    from talkhis.lang import stopwords, tokenize
+    from talkhis.corpus.lang import stopwords, tokenize
 
     class Tokenizer:
         @staticmethod
@@ -426,7 +426,7 @@ def main() -> None:
     modes = args.modes.split(",")
     env = {**os.environ, "TALKHIS_PROGRESS": "0", "HF_HUB_OFFLINE": "1"}
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    from talkhis.usecache import load_use
+    from talkhis.embed.prepared import load_use
 
     load_use(1)  # the prepared model copy exists before anything is timed (see _share_prepared_model)
     print(f"load average before: {loadavg()}", file=sys.stderr)
@@ -472,7 +472,7 @@ def main() -> None:
 def _share_prepared_model(cache: Path) -> None:
     """Give a benchmark cache folder the prepared USE copy (a link to the one in the user's
     cache) so that 'cold' means no cached vectors, not a first-ever model preparation."""
-    from talkhis.embed import default_cache_dir
+    from talkhis.paths import default_cache_dir
 
     cache.mkdir(parents=True, exist_ok=True)
     for prepared in default_cache_dir().glob("use-*"):

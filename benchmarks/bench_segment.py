@@ -22,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from talkhis.corpus import clean, make_article  # noqa: E402
+from talkhis.corpus import make_article  # noqa: E402
+from talkhis.corpus.clean import clean
 from talkhis.errors import InputError  # noqa: E402
 from talkhis.evaluate import boundary_f1, find_eval_file, load_gold  # noqa: E402
 from talkhis.evaluate.records import jsonl_objects  # noqa: E402

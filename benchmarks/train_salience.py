@@ -2,7 +2,7 @@
 
 Every body segment of every article is a training row; its target is the share of the human
 summaries that include it (see talkhis.evaluate.train_salience and
-talkhis.salience.fit_salience). Run it again whenever talkhis.salience.FEATURES changes; the
+talkhis.select.salience.fit_salience). Run it again whenever talkhis.select.salience.FEATURES changes; the
 cross-validated scores of the result are in notebooks/04_evaluate.ipynb.
 
 Usage: python benchmarks/train_salience.py [../shared/eval/easc-dev.jsonl] [--out PATH]
@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 from talkhis.evaluate import read_records, train_salience
-from talkhis.salience import FEATURES
+from talkhis.select.salience import FEATURES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from talkhis.candidates import candidate_problem, is_candidate
-from talkhis.segment import FRAGMENT, HEADING, SENTENCE, Sentence
+from talkhis.corpus import FRAGMENT, HEADING, SENTENCE, Sentence
+from talkhis.select.candidates import candidate_problem, is_candidate
 
 
 def sentence(text: str, kind: str = SENTENCE) -> Sentence:

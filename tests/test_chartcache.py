@@ -11,9 +11,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from talkhis.chartcache import KEEP, chart_key, render_pngs
 from talkhis.pipeline import Options, summarize_corpus
-from talkhis.plots import ALL_PLOTS
+from talkhis.report.chartcache import KEEP, chart_key, render_pngs
+from talkhis.report.plots import ALL_PLOTS
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_a_reused_render_does_not_load_matplotlib(result, tmp_path):
     code = textwrap.dedent(
         f"""
         import sys
-        from talkhis.chartcache import render_pngs
+        from talkhis.report.chartcache import render_pngs
         from talkhis.corpus import load_corpus
         from talkhis.pipeline import Options, summarize_corpus
 
@@ -66,7 +66,7 @@ def test_a_reused_render_does_not_load_matplotlib(result, tmp_path):
 
 
 def test_old_renders_are_pruned(result, tmp_path, monkeypatch):
-    import talkhis.chartcache as chartcache
+    import talkhis.report.chartcache as chartcache
 
     monkeypatch.setattr(chartcache, "KEEP", 2)
     for dpi in (40, 41, 42):

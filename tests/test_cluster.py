@@ -8,11 +8,12 @@ import pytest
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from talkhis.cluster import METHODS, ContentClusterer, describe_clusters, largest_share
+from talkhis.align import ContentClusterer
+from talkhis.align.cluster import METHODS, describe_clusters, largest_share
+from talkhis.align.neighbours import similar_pairs
 from talkhis.corpus import Corpus, make_article
 from talkhis.embed import get_embedder
 from talkhis.errors import UnknownBackend
-from talkhis.neighbours import similar_pairs
 from talkhis.pipeline import clustered_sentences
 
 

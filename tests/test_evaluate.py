@@ -35,8 +35,8 @@ from talkhis.evaluate import (
     truncate_words,
     word_budget,
 )
-from talkhis.outdir import MARKER
-from talkhis.salience import FEATURES, SalienceModel, fit_salience
+from talkhis.report.outdir import MARKER
+from talkhis.select.salience import FEATURES, SalienceModel, fit_salience
 
 TITLE = "مهرجان الربيع"
 SENTENCES = [

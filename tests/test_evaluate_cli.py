@@ -8,7 +8,7 @@ import json
 import pytest
 
 from talkhis.cli import EXIT_ERROR, main
-from talkhis.outdir import MARKER
+from talkhis.report.outdir import MARKER
 
 from .test_evaluate import rec_json, record
 from .test_evaluate_multiling import topic_json

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from talkhis.corpus import Corpus, make_article
+from talkhis.corpus import Corpus, Sentence, make_article
 from talkhis.errors import InputError
 from talkhis.evaluate import (
     boundary_f1,
@@ -19,7 +19,6 @@ from talkhis.evaluate import (
     matching_units,
     pairs_from_labels,
 )
-from talkhis.segment import Sentence
 from talkhis.select import Selected
 
 from .conftest import ARTICLES as SEED_ARTICLES
@@ -316,7 +315,7 @@ def test_leave_one_article_out_chooses_on_the_others():
 
 
 def test_gold_table_scores_a_run(tmp_path):
-    from talkhis.evaluate.tables import gold_table
+    from talkhis.evaluate import gold_table
     from talkhis.pipeline import Options, summarize_folder
 
     gold = load_gold(build(tmp_path))

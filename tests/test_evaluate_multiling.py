@@ -8,18 +8,15 @@ import json
 import pytest
 
 from talkhis.errors import InputError
-from talkhis.evaluate import rouge
-from talkhis.evaluate.multiling import (
-    Topic,
-    first_words,
+from talkhis.evaluate import (
     is_multiling_file,
-    lead_round_robin,
-    lead_round_robin_lines,
     multiling_scores,
+    multiling_table,
+    multiling_topics_table,
     read_topics,
-    topic_corpus,
+    rouge,
 )
-from talkhis.evaluate.tables import multiling_table, multiling_topics_table
+from talkhis.evaluate.multiling import Topic, first_words, lead_round_robin, lead_round_robin_lines, topic_corpus
 from talkhis.pipeline import Options
 
 HEAD_1 = "زلزال قوي يضرب المدينة الساحلية فجرا."

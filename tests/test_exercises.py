@@ -203,7 +203,8 @@ def test_beats_lead_reads_the_paired_interval():
 
 
 def test_held_out_names_the_fold_with_the_lowest_score():
-    from talkhis.evaluate.gold_metrics import Fold, LeaveOneOut
+    from talkhis.evaluate import LeaveOneOut
+    from talkhis.evaluate.gold_metrics import Fold
 
     loao = LeaveOneOut([Fold("000_x", 0.5, 0.6, 0.41), Fold("001_y", 0.5, 0.55, 0.2), Fold("002_z", 0.45, 0.5, 0.3)])
     verdict = ex.check_held_out("001", loao)

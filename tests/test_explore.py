@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from talkhis import embed
+from talkhis.embed import registry
+from talkhis.align import find_links
+from talkhis.align.links import THRESHOLD as LINK_THRESHOLD
 from talkhis.errors import InputError
 from talkhis.explore import (
     ALL_PERIODS,
@@ -24,9 +27,7 @@ from talkhis.explore import (
     summary_rows,
 )
 from talkhis.pipeline import Options, Result, summarize_corpus
-from talkhis.links import THRESHOLD as LINK_THRESHOLD
-from talkhis.links import find_links
-from talkhis.report import sources_text, summary_dict
+from talkhis.report.write import sources_text, summary_dict
 from talkhis.select import Budget
 
 COPY, ORIGINAL, FOX = "000_f9289ace09eb3e20", "001_ca3e1f2505a79631", "004_9faea2139f5b08b6"
@@ -92,7 +93,7 @@ def test_rerun_refuses_a_threshold_or_period_that_cannot_be(base):
 def test_embedder_choices_offer_what_is_registered_and_needs_no_model(monkeypatch):
     assert embedder_choices() == ["e5-small", "tfidf", "use"]
     assert embedder_choices(["sentence-transformers:/m"])[-1] == "sentence-transformers:/m"
-    monkeypatch.setitem(embed._BACKENDS, "another", embed.CharTfidfEmbedder)
+    monkeypatch.setitem(registry._BACKENDS, "another", embed.CharTfidfEmbedder)
     assert "another" in embedder_choices()
 
 

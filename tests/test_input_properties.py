@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from talkhis.cli import main
 from talkhis.corpus import Corpus, load_corpus
-from talkhis.metadata import valid_date
+from talkhis.corpus.dates import valid_date
+from talkhis.corpus.segment import segment
 from talkhis.errors import TalkhisError
-from talkhis.segment import segment
 
 from .conftest import ARTICLES
 

@@ -1,10 +1,9 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from talkhis.lang import arabic_ratio, get_language, normalize_arabic, stopwords, tokenize
+from talkhis.corpus.lang import arabic_ratio, get_language, normalize_arabic, stopwords, tokenize
 from talkhis.errors import UnknownBackend
-
-import pytest
 
 
 def test_normalisation_removes_marks_and_unifies_letters():

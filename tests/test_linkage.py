@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from talkhis.linkage import average_linkage, sparse_average_linkage
+from talkhis.align.linkage import average_linkage, sparse_average_linkage
 
 
 def blobs(n: int = 240, dim: int = 16, n_groups: int = 24, noise: float = 0.6, seed: int = 0) -> np.ndarray:
@@ -34,7 +34,7 @@ def all_pairs(x: np.ndarray):
 def test_exact_cut_matches_scikit_learn(threshold, n):
     from sklearn.cluster import AgglomerativeClustering
 
-    from talkhis.linkage import SMALL
+    from talkhis.align.linkage import SMALL
 
     assert (n <= SMALL) == (n == 240)
     x = blobs(n=n)
@@ -47,7 +47,7 @@ def test_exact_cut_matches_scikit_learn(threshold, n):
 def test_sparse_linkage_with_every_pair_listed_is_exact():
     from scipy.cluster.hierarchy import linkage
 
-    from talkhis.linkage import cut_tree_below
+    from talkhis.align.linkage import cut_tree_below
 
     x = blobs(n=120)
     i, j, d = all_pairs(x)

@@ -1,4 +1,4 @@
-"""Tests of talkhis.links: same-fact links on the seed articles against the hand-made gold,
+"""Tests of talkhis.align.links: same-fact links on the seed articles against the hand-made gold,
 links never reaching unrelated articles, the number and period checks, copies, determinism."""
 
 from __future__ import annotations
@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from talkhis.align import find_links
+from talkhis.align.links import THRESHOLD, content_terms, link_curve, score_pairs
 from talkhis.corpus import Corpus, make_article
 from talkhis.errors import InputError
 from talkhis.evaluate import copies_of, find_eval_file, link_scores, load_gold, pairs_from_labels
 from talkhis.evaluate.records import jsonl_objects
-from talkhis.links import THRESHOLD, content_terms, find_links, link_curve, score_pairs
 from talkhis.pipeline import clustered_sentences
 
 from .conftest import ROOT
@@ -37,7 +38,7 @@ def test_links_on_the_seeds_are_precise_where_clusters_are_not(seeds, gold):
     copies = copies_of(corpus)
     scored = link_scores(links.as_sentence_pairs(), gold, copies=copies)
     assert scored.n_system >= 4 and scored.precision >= 0.95
-    from talkhis.cluster import ContentClusterer
+    from talkhis.align import ContentClusterer
 
     labels = ContentClusterer().fit_predict(vectors)
     topical = link_scores(pairs_from_labels(labels, sentences), gold, copies=copies)

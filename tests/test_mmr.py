@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from talkhis.mmr import mmr
+from talkhis.select.mmr import mmr
 from talkhis.stable import STEP, qkey
 
 SCORES = np.array([1.0, 0.9, 0.7, 0.2])

@@ -1,4 +1,4 @@
-"""Tests of talkhis.models: the registry, where the hub cache is, what counts as cached, which
+"""Tests of talkhis.embed.models: the registry, where the hub cache is, what counts as cached, which
 files a download takes, and ``talkhis models`` / ``talkhis models fetch`` — all without a
 network (the hub client is replaced where a download is the point)."""
 
@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from talkhis.cli import main
-from talkhis.errors import ModelNotFound, UnknownBackend
-from talkhis.models import (
+from talkhis.embed.models import (
     KNOWN_MODELS,
     _download_patterns,
     cached_size,
@@ -22,6 +21,7 @@ from talkhis.models import (
     offline,
     resolve,
 )
+from talkhis.errors import ModelNotFound, UnknownBackend
 
 from .hub_cache import hub_listing, install, repo_folder
 
@@ -192,7 +192,7 @@ def test_models_fetch_downloads_through_the_hub_client(home, tmp_path, monkeypat
 
 
 def test_embedders_share_the_registry_and_the_cache(home, tmp_path):
-    from talkhis.embed import _resolve_model
+    from talkhis.embed.hub import _resolve_model
 
     hub_id = lookup("minilm").hub_id
     assert _resolve_model("minilm", "sentence-transformers") == (hub_id, False)  # not cached: left to the loader

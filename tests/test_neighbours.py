@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from talkhis.neighbours import exact_similar_pairs, similar_pairs
+from talkhis.align.neighbours import exact_similar_pairs, similar_pairs
 
 
 def clustered(n: int, dim: int = 32, n_groups: int = 100, noise: float = 0.35, seed: int = 0) -> np.ndarray:

@@ -3,8 +3,8 @@ article supplying most of the summary, periods left out, undated articles."""
 
 from __future__ import annotations
 
-from talkhis.notes import selection_notes
 from talkhis.select import Budget, choose
+from talkhis.select.notes import selection_notes
 
 from .timeline import build
 

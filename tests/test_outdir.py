@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from talkhis import outdir
 from talkhis.errors import InputError
-from talkhis.outdir import MARKER, output_dir, written_by_talkhis
+from talkhis.report import outdir
+from talkhis.report.outdir import MARKER, output_dir, written_by_talkhis
 
 
 def entries(folder) -> list[str]:

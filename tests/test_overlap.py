@@ -9,8 +9,8 @@ import json
 import pytest
 
 from talkhis.corpus import Corpus, make_article
-from talkhis.lang import get_language
-from talkhis.overlap import DUPLICATE_CONTAINMENT, overlaps, shared_shingles
+from talkhis.corpus.lang import get_language
+from talkhis.corpus.overlap import DUPLICATE_CONTAINMENT, overlaps, shared_shingles
 
 EASC = "../shared/eval/easc-dev.jsonl"
 

@@ -1,4 +1,4 @@
-"""The Markdown tables of talkhis.overview, on the shipped articles."""
+"""The Markdown tables of talkhis.explore.overview, on the shipped articles."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from talkhis.corpus import RULES
+from talkhis.corpus.clean import RULES
 from talkhis.errors import InputError
-from talkhis.overview import (
+from talkhis.explore.overview import (
     budget_table,
     cluster_sentences_table,
     clusters_table,

@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
+from talkhis.align.periods import UNDATED, period_order, periods
 from talkhis.corpus import make_article
-from talkhis.periods import UNDATED, as_date, period_order, periods
+from talkhis.corpus.dates import as_date
 
 
 def _dated(article_id: str, when: str | None):

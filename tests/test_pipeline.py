@@ -9,9 +9,8 @@ import pytest
 
 import talkhis.pipeline as pipeline_module
 from talkhis import __version__
-from talkhis.corpus import Corpus, load_corpus, make_article
+from talkhis.corpus import HEADING, TITLE, Corpus, load_corpus, make_article
 from talkhis.pipeline import Options, clustered_sentences, summarize_corpus, summarize_folder
-from talkhis.segment import HEADING, TITLE
 from talkhis.select import Budget
 
 from .conftest import ARTICLES
@@ -122,7 +121,7 @@ def test_a_result_records_a_decision_for_every_sentence_and_its_notes(result):
 
 
 def test_summary_sentences_cite_their_same_fact_links(result):
-    from talkhis.links import find_links
+    from talkhis.align import find_links
 
     links = find_links(result.sentences, result.vectors, result.corpus)
     for item in result.summary:

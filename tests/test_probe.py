@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from talkhis.probe import PARAPHRASES, UNRELATED, auc, probe, probe_table
+from talkhis.evaluate.probe import PARAPHRASES, UNRELATED, auc, probe, probe_table
 from talkhis.translate.memory import read_memory_rows
 
 from .conftest import MEMORY

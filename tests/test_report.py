@@ -9,7 +9,7 @@ import pytest
 
 from talkhis.errors import InputError
 from talkhis.pipeline import Options, summarize_corpus, summarize_folder
-from talkhis.report import report_html, section_title, summary_dict, summary_markdown, write_outputs
+from talkhis.report.write import report_html, section_title, summary_dict, summary_markdown, write_outputs
 
 from .conftest import ARTICLES
 

@@ -4,18 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from talkhis.corpus import make_article
-from talkhis.segment import (
-    FRAGMENT,
-    HEADING,
-    MAX_WORDS,
-    SENTENCE,
-    is_self_contained,
-    join_lines,
-    opens_sentence,
-    segment,
-    split_block,
-)
+from talkhis.corpus import FRAGMENT, HEADING, SENTENCE, make_article
+from talkhis.corpus.segment import MAX_WORDS, is_self_contained, join_lines, opens_sentence, segment, split_block
 
 from .conftest import seed_text
 

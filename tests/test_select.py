@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from talkhis.candidates import candidate_problem
+from talkhis.align.periods import period_quotas, repeated_period
 from talkhis.embed import get_embedder
+from talkhis.evaluate.rank import rank_single
 from talkhis.pipeline import Options, summarize_corpus
-from talkhis.salience import centrality
-from talkhis.rank import rank_single
-from talkhis.periods import period_quotas, repeated_period
 from talkhis.select import Budget, choose, select_sentences
+from talkhis.select.candidates import candidate_problem
+from talkhis.select.salience import centrality
 
 from .timeline import build
 

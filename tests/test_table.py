@@ -9,7 +9,7 @@ import io
 import pytest
 
 from talkhis.pipeline import Options, summarize_corpus
-from talkhis.table import COLUMNS, sentence_rows, sentences_csv
+from talkhis.report.table import COLUMNS, sentence_rows, sentences_csv
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from talkhis.corpus.lang import normalize_arabic
 from talkhis.errors import InputError, MissingDependency, ModelNotFound, UnknownBackend
-from talkhis.lang import normalize_arabic
 from talkhis.translate import (
     UNTRANSLATED,
     ChainTranslator,

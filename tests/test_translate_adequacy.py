@@ -8,10 +8,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from talkhis.lang import normalize_arabic
+from talkhis.corpus.lang import normalize_arabic
 from talkhis.pipeline import Options, summarize_corpus, summarize_folder
-from talkhis.report import report_html, summary_dict, summary_markdown
-from talkhis.translate import Translation, default_memory_path, english_label, english_labels, read_memory
+from talkhis.report.write import report_html, summary_dict, summary_markdown
+from talkhis.report.labels import english_label, english_labels
+from talkhis.translate import Translation, default_memory_path, read_memory
 from talkhis.translate.adequacy import (
     AdequacyScorer,
     calibrate,

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from talkhis.cluster import Cluster, describe_clusters
-from talkhis.corpus import Corpus, make_article
+from talkhis.align import Cluster
+from talkhis.align.cluster import describe_clusters
+from talkhis.corpus import Corpus, Sentence, make_article
 from talkhis.pipeline import clustered_sentences
-from talkhis.segment import Sentence
 
 _WORDS = (
     "الحكومة البرلمان الوزارة الجيش الشرطة المدينة العاصمة الحدود الميناء المطار الجسر السوق المصرف "

@@ -49,8 +49,8 @@ def _number_in(low: float, high: float, *, low_open: bool = False):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for both sub-commands."""
-    from .cluster import METHODS
-    from .corpus import MAX_BYTES
+    from .align.cluster import METHODS
+    from .corpus.read import MAX_BYTES
     from .embed import available_embedders
 
     parser = argparse.ArgumentParser(prog="talkhis", description="Extractive Arabic multi-document summaries with sources, translations and coverage charts.")
@@ -127,7 +127,7 @@ def _add_translations_parser(sub) -> None:
 def _summarize(args: argparse.Namespace) -> int:
     from .pipeline import Options, summarize_folder
     from .progress import set_quiet
-    from .report import section_title, write_outputs
+    from .report.write import section_title, write_outputs
 
     set_quiet(args.quiet)
     options = Options(
@@ -174,8 +174,14 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import (evaluate_file, evaluate_multiling_file, format_table, is_multiling_file, multiling_table,
-                           multiling_topics_table)
+    from .evaluate import (
+        evaluate_file,
+        evaluate_multiling_file,
+        format_table,
+        is_multiling_file,
+        multiling_table,
+        multiling_topics_table,
+    )
 
     if is_multiling_file(args.file):
         if args.systems is not None:
@@ -200,8 +206,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 def _models(args: argparse.Namespace) -> int:
     import importlib.util
 
+    from .embed.models import cached_size, cached_snapshot, fetch, hub_cache_dir, known_models, lookup, offline
     from .errors import UnknownBackend
-    from .models import cached_size, cached_snapshot, fetch, hub_cache_dir, known_models, lookup, offline
 
     if args.models_command == "fetch":
         if lookup(args.name) is None and "/" not in args.name:

@@ -11,15 +11,15 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .cluster import Cluster, ContentClusterer, describe_clusters
-from .corpus import MAX_BYTES, Corpus, load_corpus
+from .align import Cluster, ContentClusterer, Links, find_links
+from .align.cluster import describe_clusters
+from .align.links import THRESHOLD as LINK_THRESHOLD
+from .align.periods import periods
+from .corpus import HEADING, TITLE, Corpus, Sentence, load_corpus
+from .corpus.read import MAX_BYTES
 from .embed import get_embedder
-from .segment import HEADING, TITLE, Sentence
-from .links import THRESHOLD as LINK_THRESHOLD
-from .links import Links, find_links
-from .notes import selection_notes
-from .periods import periods
 from .select import Budget, Selected, Selection, choose
+from .select.notes import selection_notes
 from .translate import Translation, Translator, get_translator
 
 __all__ = ["Options", "Result", "summarize_folder", "summarize_corpus", "summarize_vectors", "clustered_sentences"]
@@ -64,7 +64,7 @@ class Result:
     periods: dict[str, str] = field(default_factory=dict)
     #: Every clustered sentence's score and the reason it was or was not chosen.
     selection: Selection | None = None
-    #: Warnings about the summary (see :func:`talkhis.notes.selection_notes`).
+    #: Warnings about the summary (see :func:`talkhis.select.notes.selection_notes`).
     notes: list[str] = field(default_factory=list)
     #: The same-fact links between sentences of different articles that summary sentences cite.
     links: Links | None = None

@@ -47,8 +47,16 @@ from .systems import (
     get_system,
     greedy_oracle,
 )
-from .tables import (format_table, gold_for, gold_table, link_curve_table, multiling_table, multiling_topics_table,
-                     plot_scores, summaries_table)
+from .tables import (
+    format_table,
+    gold_for,
+    gold_table,
+    link_curve_table,
+    multiling_table,
+    multiling_topics_table,
+    plot_scores,
+    summaries_table,
+)
 
 __all__ = [
     "gold_for",

@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..corpus import Article
+from ..corpus.lang import normalize_arabic
 from ..errors import InputError, UnknownBackend
-from ..lang import normalize_arabic
-from ..outdir import output_dir
-from ..salience import SalienceModel, article_features, fit_salience
+from ..report.outdir import output_dir
+from ..select.salience import SalienceModel, article_features, fit_salience
 from .records import Record, read_records
 from .rouge import METRICS, bootstrap_ci, rouge, word_budget
-from .tables import format_table
 from .systems import (
     DEFAULT_SYSTEMS,
     ORACLE,
@@ -40,6 +39,7 @@ from .systems import (
     get_system,
     greedy_oracle,
 )
+from .tables import format_table
 
 if TYPE_CHECKING:
     from ..embed import Embedder
@@ -254,7 +254,7 @@ def evaluate_file(
     runs. With ``out_dir``, writes ``summaries.jsonl`` (one ``{id, system, summary}`` a line),
     ``scores.json`` (means with bootstrap intervals, and per-article scores) and ``scores.md``
     (:func:`format_table`), all or none of them, replacing ``out_dir`` if talkhis wrote it
-    (``force`` writes beside the files of another folder; see :func:`talkhis.outdir.output_dir`).
+    (``force`` writes beside the files of another folder; see :func:`talkhis.report.outdir.output_dir`).
 
     Raises:
         InputError: the file or a record in it cannot be used, or the output folder cannot be

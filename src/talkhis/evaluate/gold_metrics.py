@@ -27,8 +27,7 @@ from ..stable import quantize
 from .gold import BOILERPLATE, Gold, Unit
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus
-    from ..segment import Sentence
+    from ..corpus import Corpus, Sentence
     from ..select import Selected
 
 __all__ = [
@@ -54,7 +53,7 @@ T = TypeVar("T")
 
 
 class Span(Protocol):
-    """Anything with an article id and a character span, such as a :class:`~talkhis.segment.Sentence`."""
+    """Anything with an article id and a character span, such as a :class:`~talkhis.corpus.segment.Sentence`."""
 
     article: str
     start: int
@@ -148,7 +147,7 @@ def boundary_f1(spans: Sequence[SpanLike], gold: Gold) -> PRF:
     Gold ends are those of the non-boilerplate units; system ends are those of the spans that
     overlap a non-boilerplate unit (so boilerplate the system kept or dropped does not count).
     Only articles that have at least one span are scored, so one article can be scored alone.
-    ``spans`` are :class:`~talkhis.segment.Sentence` objects or ``(article, start, end)``
+    ``spans`` are :class:`~talkhis.corpus.segment.Sentence` objects or ``(article, start, end)``
     tuples, so any segmenter can be scored the same way.
     """
     spans = [_span(s) for s in spans]
@@ -291,7 +290,7 @@ class FactCoverage:
 def fact_coverage(summary: Sequence[Selected], gold: Gold, periods: Mapping[str, str]) -> FactCoverage:
     """The share of each period's key facts that the summary's sentences carry.
 
-    ``periods`` maps article id → period name (e.g. :func:`talkhis.select.periods`). A key fact
+    ``periods`` maps article id → period name (e.g. :func:`talkhis.select.selection.periods`). A key fact
     belongs to every period of an article that reports it (in a non-boilerplate unit); annotated
     articles missing from ``periods`` are left out. The summary covers the union of the facts of
     its sentences (:func:`facts_of`).

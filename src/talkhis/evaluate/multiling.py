@@ -45,10 +45,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..corpus import Article, Corpus, make_article
+from ..corpus import SENTENCE, TITLE, Article, Corpus, make_article
 from ..errors import InputError
-from ..segment import SENTENCE, TITLE
-from ..outdir import output_dir
+from ..report.outdir import output_dir
 from .records import find_eval_file, jsonl_objects
 from .rouge import bootstrap_ci, rouge
 
@@ -332,7 +331,7 @@ def evaluate_multiling_file(path: str | Path, out_dir: str | Path | None = None,
     """:func:`multiling_scores` on the file ``path``; with ``out_dir``, writes
     ``summaries.jsonl`` (one ``{topic, system, summary}`` a line, each summary as scored, cut to
     the word limit), ``scores.json`` and ``scores.md``, all or none of them, by the rules of
-    :func:`talkhis.outdir.output_dir`.
+    :func:`talkhis.report.outdir.output_dir`.
 
     Raises:
         InputError: the file or a topic in it cannot be used, or the output folder cannot be

@@ -1,6 +1,6 @@
 """Arabic-aware ROUGE, word budgets and bootstrap intervals.
 
-ROUGE here tokenises both sides with :func:`talkhis.lang.tokenize`, so diacritics and tatweel
+ROUGE here tokenises both sides with :func:`talkhis.corpus.lang.tokenize`, so diacritics and tatweel
 are dropped and letter variants unified (أ إ آ ٱ → ا, ى → ي, ة → ه) before n-grams are
 compared; the ``rouge-score`` package's default tokenizer keeps only ``[a-z0-9]`` and would
 score Arabic as empty.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..lang import tokenize
+from ..corpus.lang import tokenize
 
 __all__ = [
     "METRICS",
@@ -92,7 +92,7 @@ def rouge_l(candidate: Sequence[str], reference: Sequence[str]) -> Score:
 def rouge(summary: str, references: Sequence[str], *, aggregate: str = "mean") -> dict[str, Score]:
     """ROUGE-1, ROUGE-2 and ROUGE-L of ``summary`` against several references.
 
-    Both sides are normalised and tokenised with :func:`talkhis.lang.tokenize`. Each reference
+    Both sides are normalised and tokenised with :func:`talkhis.corpus.lang.tokenize`. Each reference
     is scored on its own; ``aggregate="mean"`` (the default, used for every reported figure)
     averages precision, recall and F over the references, ``"max"`` keeps, per metric, the
     reference with the best F.

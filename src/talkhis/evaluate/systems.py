@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from ..corpus import Article, make_article
+from ..corpus import TITLE, Article, make_article
+from ..corpus.lang import stopwords, tokenize
 from ..errors import UnknownBackend
-from ..lang import stopwords, tokenize
-from ..salience import SalienceModel
-from ..segment import TITLE
+from ..select.salience import SalienceModel
 from .rouge import rouge_n, truncate_words
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ class System(Protocol):
 
 
 def article_segments(article: str, title: str | None = None, article_id: str = "article") -> Article:
-    """Segment an article the way talkhis does (:func:`talkhis.corpus.make_article`).
+    """Segment an article the way talkhis does (:func:`talkhis.corpus.load.make_article`).
 
     A given title goes on a first line of its own and is marked as the title, so it is never
     part of a summary; without one, talkhis's own title detection applies.
@@ -191,8 +190,8 @@ class SumySystem(_RankingSystem):
 
 
 class TalkhisSystem:
-    """The talkhis single-article path: :func:`talkhis.corpus.make_article`, segment vectors
-    from ``embedder``, and :func:`talkhis.rank.rank_single` with a salience model (the
+    """The talkhis single-article path: :func:`talkhis.corpus.load.make_article`, segment vectors
+    from ``embedder``, and :func:`talkhis.evaluate.rank.rank_single` with a salience model (the
     shipped one unless ``model`` is given)."""
 
     name = "talkhis"
@@ -204,7 +203,7 @@ class TalkhisSystem:
         self.name = name
 
     def __call__(self, article: str, title: str | None, budget: int) -> list[str]:
-        from ..rank import rank_single
+        from .rank import rank_single
 
         doc = article_segments(article, title)
         if not body_indices(doc):

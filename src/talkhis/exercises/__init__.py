@@ -14,8 +14,7 @@ from .base import Verdict
 from .clusters import check_copy_cluster, check_embedder_split, check_similar_stories, check_threshold
 from .corpus import check_copy, check_dated_by_text, check_periods, check_skipped, check_stories, check_top_rule
 from .evaluation import check_beats_lead, check_held_out, check_missing_key_facts
-from .summary import (check_cited_not_quoted, check_least_covered, check_widest, check_word_budget,
-                      check_wrong_citation)
+from .summary import check_cited_not_quoted, check_least_covered, check_widest, check_word_budget, check_wrong_citation
 
 __all__ = [
     "Verdict",

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..corpus import Corpus
+from ..corpus import Corpus, Sentence
 from ..errors import InputError
-from ..segment import Sentence
 
 if TYPE_CHECKING:
     from ..evaluate import Gold

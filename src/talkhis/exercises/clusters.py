@@ -6,12 +6,22 @@ from collections import Counter
 
 import numpy as np
 
-from ..cluster import ContentClusterer
+from ..align import ContentClusterer
 from ..embed import get_embedder
 from ..errors import InputError
 from ..pipeline import Result
-from .base import (Verdict, article_id, fact_reader, is_none, right, sentence_ref, show_ref, unanswered, unreadable,
-                   wrong)
+from .base import (
+    Verdict,
+    article_id,
+    fact_reader,
+    is_none,
+    right,
+    sentence_ref,
+    show_ref,
+    unanswered,
+    unreadable,
+    wrong,
+)
 
 __all__ = ["check_threshold", "check_copy_cluster", "check_embedder_split", "check_similar_stories"]
 

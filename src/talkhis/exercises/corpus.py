@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ..corpus import DUPLICATE_CONTAINMENT, Corpus
+from ..align.periods import PERIOD_GAP_DAYS, periods
+from ..corpus import Corpus
+from ..corpus.overlap import DUPLICATE_CONTAINMENT
 from ..errors import InputError
-from ..periods import PERIOD_GAP_DAYS, periods
 from .base import Verdict, article_id, article_ids, is_none, right, unanswered, unreadable, wrong
 
 __all__ = [

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from ..corpus import Sentence
 from ..errors import InputError
 from ..pipeline import Result
-from ..segment import Sentence
 from ..select import Budget, Selected, select_sentences
-from .base import (Verdict, article_ids, fact_reader, is_none, right, sentence_ref, show_ref, unanswered, unreadable,
-                   wrong)
+from .base import (
+    Verdict,
+    article_ids,
+    fact_reader,
+    is_none,
+    right,
+    sentence_ref,
+    show_ref,
+    unanswered,
+    unreadable,
+    wrong,
+)
 
 __all__ = [
     "check_wrong_citation",

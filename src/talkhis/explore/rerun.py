@@ -14,12 +14,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..corpus import Corpus
+from ..corpus import Corpus, Sentence
+from ..corpus.lang import get_language
 from ..embed import available_embedders
 from ..errors import InputError
-from ..lang import get_language
 from ..pipeline import Result, summarize_vectors
-from ..segment import Sentence
 from ..select import Budget
 from ..translate import Translator, get_translator
 
@@ -73,7 +72,7 @@ def rerun(result: Result, *, threshold: float | None = None, link_threshold: flo
         threshold: cosine distance at which clusters stop merging (default: the run's).
         link_threshold: score a pair of sentences needs to count as the same fact, which
             decides what each summary sentence cites (default: the run's).
-        budget: a number of sentences or a :class:`~talkhis.select.Budget` (default: the run's).
+        budget: a number of sentences or a :class:`~talkhis.select.selection.Budget` (default: the run's).
         method: clustering method (default: the run's).
         period: summarise only the articles of this period (a value of ``result.periods``);
             ``None`` or :data:`ALL_PERIODS` keeps every article. The vectors stay those of the

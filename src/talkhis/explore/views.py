@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from ..corpus import HEADING, TITLE
 from ..pipeline import Result
-from ..report import sources_text
-from ..segment import HEADING, TITLE
+from ..report.write import sources_text
 
 __all__ = ["SummaryRow", "summary_rows", "summary_html", "highlighted", "articles_html"]
 

@@ -25,11 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
+from ..embed.models import TRANSLATOR, known_models
 from ..errors import UnknownBackend
-from ..models import TRANSLATOR, known_models
 from .adequacy import adequacy_fields, adequacy_label, adequacy_warning
 from .base import MODEL_PREFIX, UNTRANSLATED, Translation, Translator
-from .labels import english_label, english_labels
 from .memory import MEMORY_RESOURCE, ReferenceTranslator, default_memory_path, read_memory
 from .seq2seq import DEVICES, ModelTranslator
 
@@ -51,8 +50,6 @@ __all__ = [
     "adequacy_fields",
     "adequacy_label",
     "adequacy_warning",
-    "english_label",
-    "english_labels",
 ]
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..corpus.lang import normalize_arabic
 from ..errors import InputError, ModelNotFound
-from ..lang import normalize_arabic
 from .base import UNTRANSLATED, Translation
 
 __all__ = [

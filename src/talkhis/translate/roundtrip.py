@@ -13,8 +13,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..corpus.lang import normalize_arabic
 from ..errors import InputError
-from ..lang import normalize_arabic
 from .memory import check_memory, read_memory_rows
 
 __all__ = ["ExportReport", "CheckReport", "export_todo", "check_translations", "HEADER", "write_whole"]

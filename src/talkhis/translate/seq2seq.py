@@ -1,7 +1,7 @@
 """Machine translation with a sequence-to-sequence model (MarianMT such as OPUS-MT, or NLLB).
 
 The model is named by registry name (``opus-mt``, ``nllb``), hub id or local folder and found
-through :func:`talkhis.models.resolve` (hub cache first, one download when allowed). Sentences
+through :func:`talkhis.embed.models.resolve` (hub cache first, one download when allowed). Sentences
 are translated in batches, longest first so batches pad little, on the GPU when there is one,
 with deterministic decoding (fixed beam search, no sampling); each output goes back to the
 position of its input. Every output is labelled ``model:<name>`` and scored for adequacy.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..embed.models import TRANSLATOR, resolve
 from ..errors import InputError, MissingDependency, ModelNotFound
-from ..models import TRANSLATOR, resolve
 from .base import MODEL_PREFIX, UNTRANSLATED, Translation
 
 __all__ = ["ModelTranslator", "DEVICES", "resolve_device"]

@@ -1,0 +1,7 @@
+"""Stage 6, report: a :class:`~talkhis.pipeline.Result` in; files and figures a person reads out.
+
+Marked output folders written whole or not at all (:mod:`.outdir`), ``summary.json``/``.md``,
+``report.html`` and ``sentences.csv`` (:mod:`.write`, :mod:`.table`), the coverage charts
+(:mod:`.plots`, cached by :mod:`.chartcache`) with English glosses (:mod:`.labels`), and
+Markdown tables (:mod:`.markdown`). Import the module you need; nothing is loaded here.
+"""
