@@ -13,7 +13,7 @@ Prints, with the default embedder (``use``):
   sources taken from the cluster (before) and from ``Links.sources_of`` (after);
 * a distractor run: the seeds mixed with the EASC dev articles of two unrelated categories,
   counting the links that cross between the two groups;
-* the precision-recall curve over thresholds (``talkhis.align.links.link_curve``).
+* the precision-recall curve over thresholds (``talkhis.evaluate.gold_metrics.link_curve``).
 
 Usage: .venv/bin/python benchmarks/bench_links.py  (about a minute; needs shared/eval for the
 distractor run, which is skipped without it)
@@ -31,18 +31,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 from talkhis.align import find_links  # noqa: E402
-from talkhis.align.links import LEXICAL_WEIGHT, THRESHOLD, link_curve, score_pairs
+from talkhis.align.links import LEXICAL_WEIGHT, THRESHOLD, score_pairs
 from talkhis.corpus import Corpus, load_corpus, make_article  # noqa: E402
 from talkhis.errors import InputError  # noqa: E402
 from talkhis.evaluate import (  # noqa: E402
     citation_precision,
-    copies_of,
     find_eval_file,
     leave_one_article_out,
     link_scores,
     load_gold,
     pairs_from_labels,
 )
+from talkhis.evaluate.gold_metrics import link_curve
 from talkhis.evaluate.records import jsonl_objects  # noqa: E402
 from talkhis.pipeline import Options, summarize_corpus  # noqa: E402
 from talkhis.stable import qkey  # noqa: E402
@@ -59,7 +59,7 @@ def prf(p) -> str:
 def main() -> None:
     corpus = load_corpus(ROOT / "data" / "articles")
     gold = load_gold(ROOT / "data" / "gold")
-    copies = copies_of(corpus)
+    copies = corpus.copies()
     result = summarize_corpus(corpus, Options(translator="none"))
     sentences, vectors = result.sentences, result.vectors
 

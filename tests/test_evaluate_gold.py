@@ -10,7 +10,6 @@ from talkhis.errors import InputError
 from talkhis.evaluate import (
     boundary_f1,
     citation_precision,
-    copies_of,
     fact_coverage,
     facts_of,
     leave_one_article_out,
@@ -258,9 +257,9 @@ def test_pairs_from_labels_pairs_cluster_members_across_articles():
         pairs_from_labels([0], s)
 
 
-def test_copies_of_reads_the_corpus():
+def test_corpus_copies_reads_the_corpus():
     corpus = Corpus.from_articles([make_article(a, t) for a, t in texts().items()])
-    assert copies_of(corpus) == {"c": "a"}
+    assert corpus.copies() == {"c": "a"}
 
 
 # ---------------------------------------------------------------------------- summaries

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from talkhis import embed
-from talkhis.embed import registry
 from talkhis.align import find_links
 from talkhis.align.links import THRESHOLD as LINK_THRESHOLD
+from talkhis.embed import registry
 from talkhis.errors import InputError
 from talkhis.explore import (
     ALL_PERIODS,

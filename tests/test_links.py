@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 
 from talkhis.align import find_links
-from talkhis.align.links import THRESHOLD, content_terms, link_curve, score_pairs
+from talkhis.align.links import THRESHOLD, content_terms, score_pairs
 from talkhis.corpus import Corpus, make_article
 from talkhis.errors import InputError
-from talkhis.evaluate import copies_of, find_eval_file, link_scores, load_gold, pairs_from_labels
+from talkhis.evaluate import find_eval_file, link_scores, load_gold, pairs_from_labels
+from talkhis.evaluate.gold_metrics import link_curve
 from talkhis.evaluate.records import jsonl_objects
 from talkhis.pipeline import clustered_sentences
 
@@ -35,7 +36,7 @@ def _key(s):
 def test_links_on_the_seeds_are_precise_where_clusters_are_not(seeds, gold):
     corpus, sentences, vectors = seeds
     links = find_links(sentences, vectors, corpus)
-    copies = copies_of(corpus)
+    copies = corpus.copies()
     scored = link_scores(links.as_sentence_pairs(), gold, copies=copies)
     assert scored.n_system >= 4 and scored.precision >= 0.95
     from talkhis.align import ContentClusterer
@@ -124,7 +125,7 @@ def test_numbers_must_agree_and_a_period_apart_needs_a_shared_number():
         "d": "هاجم مسلحون قاعدة عين الأسد غرب العراق.",
     }
     corpus = _corpus(texts, {"a": "2021-07-07", "b": "2021-07-08", "c": "2021-07-08", "d": "2024-01-05"})
-    assert not copies_of(corpus)
+    assert not corpus.copies()
     sentences = corpus.sentences
     vectors = np.ones((len(sentences), 4)) / 2.0  # identical vectors: only the checks tell them apart
     pairs = {(sentences[c.i].article, sentences[c.j].article) for c in score_pairs(sentences, vectors, corpus)}
@@ -155,5 +156,5 @@ def test_link_curve_trades_recall_for_precision(seeds, gold):
     recalls = [r for _, _, r in curve]
     assert recalls == sorted(recalls, reverse=True) and recalls[0] > recalls[-1]
     assert curve[0][1] < curve[2][1]
-    default = link_scores(find_links(sentences, vectors, corpus).as_sentence_pairs(), gold, copies=copies_of(corpus))
+    default = link_scores(find_links(sentences, vectors, corpus).as_sentence_pairs(), gold, copies=corpus.copies())
     assert curve[2][1:] == (default.precision, default.recall)

@@ -14,7 +14,6 @@ from talkhis.explore.overview import (
     clusters_table,
     corpus_table,
     find_articles,
-    markdown_table,
     overlap_table,
     removed_table,
     rules_table,
@@ -22,6 +21,7 @@ from talkhis.explore.overview import (
     summary_table,
 )
 from talkhis.pipeline import Options, Result, summarize_corpus
+from talkhis.report.markdown import markdown_table
 from talkhis.select import Budget
 
 COPY, ORIGINAL = "000_f9289ace09eb3e20", "001_ca3e1f2505a79631"

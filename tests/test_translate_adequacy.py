@@ -10,17 +10,17 @@ import pytest
 
 from talkhis.corpus.lang import normalize_arabic
 from talkhis.pipeline import Options, summarize_corpus, summarize_folder
-from talkhis.report.write import report_html, summary_dict, summary_markdown
 from talkhis.report.labels import english_label, english_labels
+from talkhis.report.write import report_html, summary_dict, summary_markdown
 from talkhis.translate import Translation, default_memory_path, read_memory
 from talkhis.translate.adequacy import (
     AdequacyScorer,
     calibrate,
-    calibrate_memory,
     load_calibration,
     passes,
     rounded,
 )
+from talkhis.translate.memory import calibrate_memory
 
 from .conftest import memory_rows
 from .test_translate_roundtrip import STORM, folder  # noqa: F401  (the fixture)

@@ -10,10 +10,9 @@ first use, so ``import talkhis`` stays light.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
 from .corpus import Article, Corpus, Sentence, load_corpus, make_article
 from .errors import TalkhisError
 

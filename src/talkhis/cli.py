@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from .errors import TalkhisError
 
 __all__ = ["main", "build_parser"]
@@ -233,7 +233,8 @@ def _models(args: argparse.Namespace) -> int:
 
 
 def _translations(args: argparse.Namespace) -> int:
-    from .translate.adequacy import calibrate_memory, calibration_json, load_calibration
+    from .translate.adequacy import calibration_json, load_calibration
+    from .translate.memory import calibrate_memory
     from .translate.roundtrip import check_translations, export_todo, write_whole
 
     if args.translations_command == "export":

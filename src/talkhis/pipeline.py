@@ -10,11 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
 from .align import Cluster, ContentClusterer, Links, find_links
 from .align.cluster import describe_clusters
 from .align.links import THRESHOLD as LINK_THRESHOLD
-from .align.periods import periods
 from .corpus import HEADING, TITLE, Corpus, Sentence, load_corpus
 from .corpus.read import MAX_BYTES
 from .embed import get_embedder
@@ -115,7 +114,7 @@ def summarize_vectors(corpus: Corpus, sentences: list[Sentence], vectors: np.nda
     notes = selection_notes(corpus, sentences, clusters, selection, options.budget(), threshold=options.threshold)
     translations = translator.translate([s.sentence.text for s in selection.summary])
     return Result(corpus, options, sentences, vectors, labels, clusters, selection.summary, translations,
-                  embedder, translator.name, periods(corpus.articles), selection, notes, links)
+                  embedder, translator.name, selection.period_of, selection, notes, links)
 
 
 def summarize_folder(folder: str | Path, options: Options = Options()) -> Result:

@@ -22,7 +22,7 @@ import numpy as np
 from ..corpus import Corpus, Sentence
 from ..stable import qkey
 
-__all__ = ["ON_STORY", "story_articles"]
+__all__ = ["ON_STORY", "focus_articles"]
 
 #: Cosine similarity of an article's centroid to the story's centroid above which an article
 #: outside the joined group still belongs to the story.
@@ -56,7 +56,7 @@ def _centroid(vectors: np.ndarray, rows: Sequence[int]) -> np.ndarray:
     return c / (np.linalg.norm(c) or 1.0)
 
 
-def story_articles(corpus: Corpus, sentences: Sequence[Sentence], vectors: np.ndarray,
+def focus_articles(corpus: Corpus, sentences: Sequence[Sentence], vectors: np.ndarray,
                    pairs: Iterable[tuple[int, int]]) -> set[str]:
     """The ids of the articles that belong to the folder's story (see the module docstring);
     ``pairs`` are indices into ``sentences`` of sentences that report the same fact

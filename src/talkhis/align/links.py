@@ -31,17 +31,16 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..corpus.dates import as_date
 from ..corpus.lang import get_language
 from ..stable import STEP, qkey, quantize
 
 if TYPE_CHECKING:
     from ..corpus import Corpus, Sentence
-    from ..evaluate import Gold
 
 __all__ = [
     "LinkedPair",
@@ -55,7 +54,6 @@ __all__ = [
     "content_terms",
     "score_pairs",
     "find_links",
-    "link_curve",
 ]
 
 #: Score a pair needs to be linked (cosine + LEXICAL_WEIGHT * term overlap).
@@ -172,14 +170,6 @@ def _overlap(a: set[str], b: set[str], idf: dict[str, float]) -> float:
     return sum(idf[t] ** 2 for t in a & b) / norm if norm else 0.0
 
 
-def _as_date(iso: str | None) -> date | None:
-    try:
-        parts = [int(p) for p in (iso or "").split("-")[:3]]
-        return date(*(parts + [1] * (3 - len(parts)))) if parts else None
-    except ValueError:
-        return None
-
-
 # ---------------------------------------------------------------------------- scoring
 
 
@@ -197,7 +187,7 @@ class ScoredPair:
 
 
 def _story_of(sentences: Sequence[Sentence], corpus: Corpus | None) -> list[str]:
-    copies = {a.id: a.duplicate_of for a in corpus.articles if a.duplicate_of} if corpus is not None else {}
+    copies = corpus.copies() if corpus is not None else {}
     return [copies.get(s.article) or s.article for s in sentences]
 
 
@@ -249,7 +239,7 @@ def score_pairs(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Corp
     if len(v) != len(sentences):
         raise ValueError(f"{len(v)} vectors for {len(sentences)} sentences")
     story = _story_of(sentences, corpus)
-    dates = {a.id: _as_date(a.date) for a in corpus.articles} if corpus is not None else {}
+    dates = {a.id: as_date(a.date) for a in corpus.articles} if corpus is not None else {}
     terms = [content_terms(s.text) for s in sentences]
     unique = list({s.text: t for s, t in zip(sentences, terms)}.values())  # a copied text counts once
     idf = _idf(unique)
@@ -321,27 +311,3 @@ def find_links(
         pairs.append(LinkedPair(c.i, c.j, round(score * STEP, 4), evidence))
     pairs.sort(key=lambda p: (p.i, p.j))
     return Links(list(sentences), pairs)
-
-
-def link_curve(
-    sentences: Sequence[Sentence],
-    vectors: np.ndarray,
-    corpus: Corpus,
-    gold: Gold,
-    thresholds: Sequence[float] = tuple(round(0.40 + 0.05 * k, 2) for k in range(17)),
-    *,
-    lexical_weight: float = LEXICAL_WEIGHT,
-) -> list[tuple[float, float, float]]:
-    """``(threshold, precision, recall)`` of the links against a gold standard
-    (:func:`talkhis.evaluate.link_scores`; pairs between an article and its copy left out),
-    one row per threshold, for a precision-recall chart."""
-    from ..evaluate import copies_of, link_scores
-
-    candidates = score_pairs(sentences, vectors, corpus, min_score=min(thresholds), lexical_weight=lexical_weight)
-    scores = [qkey(c.cosine + lexical_weight * c.overlap) for c in candidates]
-    out = []
-    for t in thresholds:
-        chosen = [(sentences[c.i], sentences[c.j]) for c, s in zip(candidates, scores) if s >= qkey(t)]
-        prf = link_scores(chosen, gold, copies=copies_of(corpus))
-        out.append((float(t), prf.precision, prf.recall))
-    return out

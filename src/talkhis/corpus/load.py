@@ -87,6 +87,11 @@ class Corpus:
             raise KeyError(article_id)
         return found
 
+    def copies(self) -> dict[str, str]:
+        """Article id → the article it is a near-copy of, for each near-copy (the one home of
+        this map: links, coverage and the gold metrics all read it here)."""
+        return {a.id: a.duplicate_of for a in self.articles if a.duplicate_of}
+
     def story(self, article_id: str) -> str:
         """The canonical article a (near-)duplicate counts as; itself for an original."""
         return self.article(article_id).duplicate_of or article_id

@@ -1,6 +1,8 @@
-"""Evaluation of talkhis: Arabic ROUGE against human summaries (EASC single articles and
-MultiLing 2011 multi-document topics) and metrics against a hand-made gold standard of the seed
-articles.
+"""On top, evaluate: runs of the pipeline and human summaries in; scores, tables and charts out.
+
+Arabic ROUGE against human summaries (EASC single articles and MultiLing 2011 multi-document
+topics) and metrics against a hand-made gold standard of the seed articles. No stage below
+imports this package.
 
 Modules:
     rouge: Arabic-aware ROUGE-1/2/L, word budgets, bootstrap intervals.
@@ -14,7 +16,8 @@ Modules:
 
 from __future__ import annotations
 
-from .crossval import EvalResult, evaluate_file, evaluate_records, salience_targets, train_salience
+from .crossval import EvalResult, evaluate_records, salience_targets, train_salience
+from .files import evaluate_file, evaluate_multiling_file
 from .gold import Fact, Gold, Link, Unit, load_gold
 from .gold_metrics import (
     PRF,
@@ -24,7 +27,6 @@ from .gold_metrics import (
     LeaveOneOut,
     boundary_f1,
     citation_precision,
-    copies_of,
     fact_coverage,
     facts_of,
     leave_one_article_out,
@@ -32,7 +34,7 @@ from .gold_metrics import (
     matching_units,
     pairs_from_labels,
 )
-from .multiling import MultilingResult, evaluate_multiling_file, is_multiling_file, multiling_scores, read_topics
+from .multiling import MultilingResult, is_multiling_file, multiling_scores, read_topics
 from .records import Record, find_eval_file, read_records
 from .rouge import METRICS, Score, bootstrap_ci, lcs_length, rouge, rouge_l, rouge_n, truncate_words, word_budget
 from .systems import (
@@ -101,7 +103,6 @@ __all__ = [
     "Coverage",
     "FactCoverage",
     "LeaveOneOut",
-    "copies_of",
     "matching_units",
     "facts_of",
     "boundary_f1",

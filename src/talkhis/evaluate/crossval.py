@@ -10,9 +10,7 @@ system's summary is cut at the mean length of the article's references.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,9 +20,8 @@ import numpy as np
 from ..corpus import Article
 from ..corpus.lang import normalize_arabic
 from ..errors import InputError, UnknownBackend
-from ..report.outdir import output_dir
 from ..select.salience import SalienceModel, article_features, fit_salience
-from .records import Record, read_records
+from .records import Record
 from .rouge import METRICS, bootstrap_ci, rouge, word_budget
 from .systems import (
     DEFAULT_SYSTEMS,
@@ -39,7 +36,6 @@ from .systems import (
     get_system,
     greedy_oracle,
 )
-from .tables import format_table
 
 if TYPE_CHECKING:
     from ..embed import Embedder
@@ -49,7 +45,6 @@ __all__ = [
     "train_salience",
     "EvalResult",
     "evaluate_records",
-    "evaluate_file",
 ]
 
 
@@ -233,51 +228,3 @@ def evaluate_records(
     in_sample = source is not None and Path(source).name in SalienceModel.default().note
     return EvalResult(systems, [r.id for r in records], budgets, scores, summaries, source, embedder_name, seed,
                       cv_folds, n_boot, in_sample=in_sample, given_model=model is not None)
-
-
-def evaluate_file(
-    path: str | Path,
-    out_dir: str | Path | None = None,
-    systems: Sequence[str] = DEFAULT_SYSTEMS,
-    *,
-    embedder: str | Embedder = "use",
-    seed: int = 0,
-    cv_folds: int | None = None,
-    model: SalienceModel | None = None,
-    n_boot: int = 1000,
-    sample: int | None = None,
-    force: bool = False,
-) -> EvalResult:
-    """Evaluate ``systems`` on the records of the JSONL file ``path``.
-
-    ``sample`` keeps a seeded random subset of that many records (in file order), for quick
-    runs. With ``out_dir``, writes ``summaries.jsonl`` (one ``{id, system, summary}`` a line),
-    ``scores.json`` (means with bootstrap intervals, and per-article scores) and ``scores.md``
-    (:func:`format_table`), all or none of them, replacing ``out_dir`` if talkhis wrote it
-    (``force`` writes beside the files of another folder; see :func:`talkhis.report.outdir.output_dir`).
-
-    Raises:
-        InputError: the file or a record in it cannot be used, or the output folder cannot be
-            written.
-        UnknownBackend: a system or embedder name is not registered.
-    """
-    records = read_records(path)
-    if sample is not None and sample < len(records):
-        keep = np.sort(np.random.default_rng(seed).choice(len(records), size=sample, replace=False))
-        records = [records[i] for i in keep]
-    # the output folder is checked before the work, and filled only if the work succeeds
-    with output_dir(out_dir, force=force) if out_dir is not None else nullcontext() as tmp:
-        result = evaluate_records(records, systems, embedder=embedder, seed=seed, cv_folds=cv_folds, model=model,
-                                  n_boot=n_boot, source=str(path))
-        if tmp is not None:
-            with (tmp / "summaries.jsonl").open("w", encoding="utf-8") as handle:
-                for k, record_id in enumerate(result.ids):
-                    for name in result.systems:
-                        line = {"id": record_id, "system": name, "summary": " ".join(result.summaries[name][k])}
-                        handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-            (tmp / "scores.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                                             encoding="utf-8")
-            (tmp / "scores.md").write_text(f"# ROUGE on {Path(path).name}\n\n{format_table(result)}\n",
-                                           encoding="utf-8")
-    return result
-

@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from ..stable import quantize
+import numpy as np
+
+from ..align.links import LEXICAL_WEIGHT, score_pairs
+from ..stable import qkey, quantize
 from .gold import BOILERPLATE, Gold, Unit
 
 if TYPE_CHECKING:
@@ -38,12 +41,12 @@ __all__ = [
     "FactCoverage",
     "Fold",
     "LeaveOneOut",
-    "copies_of",
     "matching_units",
     "facts_of",
     "boundary_f1",
     "pairs_from_labels",
     "link_scores",
+    "link_curve",
     "citation_precision",
     "fact_coverage",
     "leave_one_article_out",
@@ -101,11 +104,6 @@ class PRF:
     def as_dict(self) -> dict[str, Any]:
         return {"correct": self.correct, "n_system": self.n_system, "found": self.found, "n_gold": self.n_gold,
                 "precision": self.precision, "recall": self.recall, "f1": self.f1}
-
-
-def copies_of(corpus: Corpus) -> dict[str, str]:
-    """Article id → the article it is a near-copy of, for the copies of ``corpus``."""
-    return {a.id: a.duplicate_of for a in corpus.articles if a.duplicate_of}
 
 
 def _story(article: str, copies: Copies) -> str:
@@ -191,7 +189,7 @@ def link_scores(
     A system pair is correct when the facts of its two sides intersect (:func:`facts_of`); a
     gold link (a unit pair with verdict ``yes``) is found when some system pair matches its two
     units. Pairs within one article, pairs between an article and its copy (``copies``, e.g.
-    :func:`copies_of`; pass ``{}`` when there are none) unless ``include_copies``, and pairs
+    :meth:`Corpus.copies <talkhis.corpus.Corpus.copies>`; pass ``{}`` when there are none) unless ``include_copies``, and pairs
     touching an article the gold does not annotate are left out on both sides.
 
     Args:
@@ -356,3 +354,25 @@ def leave_one_article_out(
         best = min(range(len(values)), key=lambda i: (-q[i], i))
         folds.append(Fold(article, values[best], scores[best], test_score(values[best], article)))
     return LeaveOneOut(folds)
+
+
+def link_curve(
+    sentences: Sequence[Sentence],
+    vectors: np.ndarray,
+    corpus: Corpus,
+    gold: Gold,
+    thresholds: Sequence[float] = tuple(round(0.40 + 0.05 * k, 2) for k in range(17)),
+    *,
+    lexical_weight: float = LEXICAL_WEIGHT,
+) -> list[tuple[float, float, float]]:
+    """``(threshold, precision, recall)`` of the links against a gold standard
+    (:func:`link_scores`; pairs between an article and its copy left out),
+    one row per threshold, for a precision-recall chart."""
+    candidates = score_pairs(sentences, vectors, corpus, min_score=min(thresholds), lexical_weight=lexical_weight)
+    scores = [qkey(c.cosine + lexical_weight * c.overlap) for c in candidates]
+    out = []
+    for t in thresholds:
+        chosen = [(sentences[c.i], sentences[c.j]) for c, s in zip(candidates, scores) if s >= qkey(t)]
+        prf = link_scores(chosen, gold, copies=corpus.copies())
+        out.append((float(t), prf.precision, prf.recall))
+    return out

@@ -35,10 +35,8 @@ mean over the three humans is 0.362 / 0.157, because human B differs from A and 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,7 +45,6 @@ import numpy as np
 
 from ..corpus import SENTENCE, TITLE, Article, Corpus, make_article
 from ..errors import InputError
-from ..report.outdir import output_dir
 from .records import find_eval_file, jsonl_objects
 from .rouge import bootstrap_ci, rouge
 
@@ -68,7 +65,6 @@ __all__ = [
     "talkhis_summary",
     "MultilingResult",
     "multiling_scores",
-    "evaluate_multiling_file",
 ]
 
 #: The task's length limit, in white-space words.
@@ -323,34 +319,3 @@ def multiling_scores(
     labels = {row: _label(row) for row in scores}
     return MultilingResult([t.id for t in topics], list(scores), scores, summaries, labels,
                            str(path) if path is not None else None, words, asdict(options), n_boot, seed)
-
-
-def evaluate_multiling_file(path: str | Path, out_dir: str | Path | None = None, *, options: Options | None = None,
-                            n_boot: int = 1000, seed: int = 0, headline_row: bool = False,
-                            force: bool = False) -> MultilingResult:
-    """:func:`multiling_scores` on the file ``path``; with ``out_dir``, writes
-    ``summaries.jsonl`` (one ``{topic, system, summary}`` a line, each summary as scored, cut to
-    the word limit), ``scores.json`` and ``scores.md``, all or none of them, by the rules of
-    :func:`talkhis.report.outdir.output_dir`.
-
-    Raises:
-        InputError: the file or a topic in it cannot be used, or the output folder cannot be
-            written.
-    """
-    from .tables import multiling_table, multiling_topics_table
-
-    # the output folder is checked before the work, and filled only if the work succeeds
-    with output_dir(out_dir, force=force) if out_dir is not None else nullcontext() as tmp:
-        result = multiling_scores(path, options=options, n_boot=n_boot, seed=seed, headline_row=headline_row)
-        if tmp is not None:
-            with (tmp / "summaries.jsonl").open("w", encoding="utf-8") as handle:
-                for k, topic in enumerate(result.topics):
-                    for row, texts in result.summaries.items():
-                        line = {"topic": topic, "system": result.labels[row],
-                                "summary": first_words(texts[k], result.words)}
-                        handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-            (tmp / "scores.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                                             encoding="utf-8")
-            (tmp / "scores.md").write_text(f"# ROUGE on {Path(path).name}\n\n{multiling_table(result)}\n\n"
-                                           f"Per topic:\n\n{multiling_topics_table(result)}", encoding="utf-8")
-    return result

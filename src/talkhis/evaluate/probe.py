@@ -143,7 +143,7 @@ def throughput(spec: str, texts: Sequence[str]) -> float:
 
 def probe_table(probes: Sequence[Probe]) -> str:
     """The probes side by side as a Markdown table, figures rounded to two decimals."""
-    from ..explore.overview import markdown_table
+    from ..report.markdown import markdown_table
 
     rows = [[p.embedder, f"{p.paraphrase:.2f}", f"{p.unrelated:.2f}", f"{p.auc:.2f}", f"{p.own_translation:.2f}",
              f"{p.other_translation:.2f}", f"{p.top1:.0%}", f"{p.matched_threshold:.2f}"] for p in probes]

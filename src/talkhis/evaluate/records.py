@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..corpus.read import read_bytes
 from ..errors import InputError
 
 __all__ = ["Record", "read_records", "read_text_file", "jsonl_objects", "find_eval_file"]
@@ -21,15 +22,9 @@ def read_text_file(path: str | Path, what: str = "JSONL file") -> str:
     """
     path = Path(path)
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a {what}") from None
+        return read_bytes(path, what=what).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
 
 
 def jsonl_objects(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..explore.overview import markdown_table
+from ..report.markdown import markdown_table
 from .records import Record
 from .rouge import LABELS, METRICS, rouge, word_budget
 from .systems import get_system
@@ -87,9 +87,9 @@ def gold_table(result: Result, gold: Gold, *, include_copies: bool = False) -> s
     """Markdown tables of a talkhis run scored on the gold standard: sentence boundaries, the
     cross-article links its clusters make, the sources its summary cites, and the key facts
     its summary covers per period (see :mod:`talkhis.evaluate.gold_metrics`)."""
-    from .gold_metrics import boundary_f1, citation_precision, copies_of, fact_coverage, link_scores, pairs_from_labels
+    from .gold_metrics import boundary_f1, citation_precision, fact_coverage, link_scores, pairs_from_labels
 
-    copies = copies_of(result.corpus)
+    copies = result.corpus.copies()
     boundaries = boundary_f1(result.corpus.sentences, gold)
     links = link_scores(pairs_from_labels(result.labels, result.sentences), gold, copies=copies,
                         include_copies=include_copies)
@@ -130,7 +130,7 @@ def link_curve_table(result: Result, gold: Gold,
                      thresholds: Sequence[float] = (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.0)) -> str:
     """Precision and recall of the same-fact links against the gold at each threshold (the
     run's own marked), as a Markdown table."""
-    from ..align.links import link_curve
+    from .gold_metrics import link_curve
 
     rows = [[f"{t:.2f}" + (" (this run)" if abs(t - result.options.link_threshold) < 1e-9 else ""),
              f"{p:.3f}", f"{r:.3f}"]
@@ -159,9 +159,9 @@ def summaries_table(record: Record, systems: Sequence[str] = ("lead", "talkhis",
 def plot_scores(result: EvalResult, *, ax: Axes | None = None) -> Figure:
     """Grouped bars of mean ROUGE F per metric and system, with the bootstrap intervals as
     error bars."""
-    from ..report.plots import _figure
+    from ..report.plots import figure_and_axes
 
-    fig, ax = _figure(ax, (9, 4.5), "rouge_scores")
+    fig, ax = figure_and_axes(ax, (9, 4.5), "rouge_scores")
     width = 0.8 / len(result.systems)
     x = np.arange(len(METRICS))
     for k, s in enumerate(result.systems):

@@ -1,4 +1,6 @@
-"""Self-checks for the exercises at the end of each notebook.
+"""On top, exercises: a learner's answer and the notebook's data in; a verdict that says why out.
+
+Self-checks for the exercises at the end of each notebook.
 
 Every ``check_*`` function takes the learner's answer first and the data the notebook works on,
 computes the true answer from that data (never from a stored string), and returns a

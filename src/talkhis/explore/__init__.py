@@ -1,4 +1,7 @@
-"""An interactive explorer of one run: move the cluster and link thresholds, the summary
+"""On top, explore: a :class:`~talkhis.pipeline.Result` in; interactive views and overview
+tables for Jupyter out.
+
+An interactive explorer of one run: move the cluster and link thresholds, the summary
 budget, the embedder and the period, and watch the summary, its sources and its English change
 in place; pick a content cluster to see its sentences highlighted in every article, side by side.
 

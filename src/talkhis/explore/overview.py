@@ -20,11 +20,11 @@ from ..corpus.clean import RULES, Rule
 from ..corpus.overlap import DUPLICATE_CONTAINMENT
 from ..errors import InputError
 from ..pipeline import Options, Result, summarize_corpus
+from ..report.markdown import markdown_table
 from ..report.write import sources_text
 from ..select import Budget, select_sentences
 
 __all__ = [
-    "markdown_table",
     "find_articles",
     "rules_table",
     "corpus_table",
@@ -46,13 +46,6 @@ _PLURAL = {SENTENCE: "sentences", HEADING: "headings", TITLE: "titles", FRAGMENT
 # ---------------------------------------------------------------------------- helpers
 
 
-def _cell(value: object) -> str:
-    """One table cell: ``—`` for a missing value, a single line, with ``|`` escaped."""
-    if value is None:
-        return "—"
-    return " ".join(str(value).split()).replace("|", "\\|")
-
-
 def _clip(text: str, limit: int | None) -> str:
     text = " ".join(text.split())
     return text if limit is None or len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -64,20 +57,6 @@ def _id(article_id: str | None) -> str | None:
 
 def _ref(s: Sentence) -> str:
     return f"`{s.article}` §{s.index}"
-
-
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A GitHub-flavoured Markdown table; cells are flattened to one line and ``|`` escaped.
-
-    Raises:
-        ValueError: a row does not have one cell per header column.
-    """
-    for n, row in enumerate(rows):
-        if len(row) != len(header):
-            raise ValueError(f"row {n} has {len(row)} cells; the header has {len(header)} columns")
-    lines = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 def find_articles(start: str | Path | None = None, name: str = "data/articles") -> Path:

@@ -36,7 +36,7 @@ def _versions() -> dict[str, str]:
     """What else a render depends on: the chart code and the drawing libraries' versions."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from .. import __version__
+    from .._version import __version__
 
     source = Path(__file__).with_name("plots.py").read_bytes()
     found = {"talkhis": __version__, "plots.py": hashlib.sha256(source).hexdigest(), "format": str(_FORMAT)}

@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..errors import InputError
 
 __all__ = ["MARKER", "output_dir", "written_by_talkhis"]

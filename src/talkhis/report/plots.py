@@ -120,7 +120,7 @@ def arabic_font() -> Iterator[None]:
         yield
 
 
-def _figure(ax: Axes | None, size: tuple[float, float], name: str) -> tuple[Figure, Axes]:
+def figure_and_axes(ax: Axes | None, size: tuple[float, float], name: str) -> tuple[Figure, Axes]:
     """The axes to draw on; a new figure gets the chart's caption along its bottom edge."""
     if ax is not None:
         return ax.figure, ax
@@ -231,7 +231,7 @@ def plot_coverage_heatmap(result: Result, *, ax: Axes | None = None, top: int = 
         names = [f"{c.id}: {_cluster_label(c, english)}" for c in clusters]
         # the column names stand at 55 degrees: room below the matrix for the longest one
         below = 0.055 * max((len(n) for n in names), default=0)
-        fig, ax = _figure(ax, (10, 3.2 + 0.22 * len(rows.labels) + below), "coverage_heatmap")
+        fig, ax = figure_and_axes(ax, (10, 3.2 + 0.22 * len(rows.labels) + below), "coverage_heatmap")
         counts = np.zeros((len(rows.labels), len(clusters)), dtype=int)
         for j, c in enumerate(clusters):
             for m in c.members:
@@ -256,7 +256,7 @@ def plot_cluster_coverage(result: Result, *, ax: Axes | None = None, top: int = 
 
     with arabic_font():
         clusters = _clusters_shown(result, top)[::-1]
-        fig, ax = _figure(ax, (9, 2.2 + 0.3 * len(clusters)), "cluster_coverage")
+        fig, ax = figure_and_axes(ax, (9, 2.2 + 0.3 * len(clusters)), "cluster_coverage")
         in_summary = {s.cluster for s in result.summary}
         colors = ["tab:orange" if c.id in in_summary else "tab:blue" for c in clusters]
         ax.barh(range(len(clusters)), [c.coverage for c in clusters], color=colors)
@@ -309,7 +309,7 @@ def plot_sentence_map(result: Result, *, ax: Axes | None = None, top: int = 8,
     from matplotlib.lines import Line2D
 
     with arabic_font():
-        fig, ax = _figure(ax, (9, 6.5), "sentence_map")
+        fig, ax = figure_and_axes(ax, (9, 6.5), "sentence_map")
         n = len(result.sentences)
         shown = np.arange(n) if n <= MAX_POINTS else np.linspace(0, n - 1, MAX_POINTS).astype(int)
         xy = np.zeros((n, 2))
@@ -390,7 +390,7 @@ def plot_article_similarity(result: Result, *, ax: Axes | None = None,
     with arabic_font():
         rows = _rows(result)
         size = len(rows.labels)
-        fig, ax = _figure(ax, (4 + 0.3 * size, 3 + 0.3 * size) if size > 8 else (7, 5.5), "article_similarity")
+        fig, ax = figure_and_axes(ax, (4 + 0.3 * size, 3 + 0.3 * size) if size > 8 else (7, 5.5), "article_similarity")
         row = np.array([rows.row_of[s.article] for s in result.sentences], dtype=int)
         vectors = np.asarray(result.vectors, dtype=np.float64)
         sums = np.array([vectors[row == r].sum(axis=0) for r in range(size)]).reshape(size, vectors.shape[1])

@@ -198,8 +198,8 @@ def render_charts(result: Result, dpi: int = 110) -> dict[str, bytes]:
     """Every chart of :data:`talkhis.report.plots.ALL_PLOTS` as PNG bytes, with English glosses of the
     clusters wherever their sentences have English; an identical earlier render is reused from
     the cache unless the run has the cache off (see :mod:`talkhis.report.chartcache`)."""
-    from .labels import english_labels
     from .chartcache import render_pngs
+    from .labels import english_labels
 
     english = {k: v for k, v in english_labels(result).items() if v}
     return render_pngs(result, dpi, english=english, use_cache=result.options.cache)

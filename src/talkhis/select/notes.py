@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..align import Cluster
-from ..align.periods import UNDATED, periods
+from ..align.periods import UNDATED
 from ..corpus import Corpus, Sentence
 from .selection import Budget, Selection
 
@@ -56,16 +56,15 @@ def selection_notes(corpus: Corpus, sentences: Sequence[Sentence], clusters: Seq
         notes.append(f"the sentences that can stand alone hold {sum(sentences[i].n_words for i in candidates)} "
                      f"words, fewer than the {budget.words} asked for")
 
+    period_of = selection.period_of
     by_article = Counter(s.sentence.article for s in selection.summary)
     if len(stories) > 1 and len(selection.summary) >= 3:
         article_id, count = min(by_article.items(), key=lambda kv: (-kv[1], kv[0]))
         if 2 * count > len(selection.summary):
-            period_of = periods(corpus.articles)
             alone = [a.id for a in corpus.articles if period_of[a.id] == period_of[article_id]] == [article_id]
             notes.append(f"{_name(corpus, article_id)} supplies {count} of the {len(selection.summary)} summary "
                          "sentences" + (f"; it is the only article of {period_of[article_id]}" if alone else ""))
 
-    period_of = periods(corpus.articles)
     offered = {period_of[sentences[i].article] for i in candidates}
     shown = {s.period for s in selection.summary}
     for p in selection.period_order:

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..align import Cluster
-from ..align.focus import story_articles
+from ..align.focus import focus_articles
 from ..align.periods import period_order, period_quotas, periods, repeated_period
 from ..corpus import TITLE, Corpus, Sentence
 from ..corpus.dates import mentions_day
@@ -134,6 +134,8 @@ class Selection:
         coverage: how many distinct stories report each sentence (itself included).
         period_order: the periods in time order.
         quotas: each period's share of the budget (sentences or words).
+        period_of: the period of each article, by id (computed once here; the pipeline's result
+            and the notes read it).
     """
 
     summary: list[Selected]
@@ -145,6 +147,7 @@ class Selection:
     coverage: np.ndarray
     period_order: list[str]
     quotas: dict[str, int]
+    period_of: dict[str, str]
 
 
 # ---------------------------------------------------------------------------- selection
@@ -229,6 +232,78 @@ def _pools(
     return pool, sorted(waiting)
 
 
+def _scores(corpus: Corpus, sentences: Sequence[Sentence], model: SalienceModel, sources: SourceFinder,
+            period_of: Mapping[str, str], order: Sequence[str], story_of: Mapping[str, str]):
+    """Each sentence's salience, score, support, dated bonus and coverage, the stories per
+    period that report it, and the earlier period it only repeats (if any)."""
+    n = len(sentences)
+    n_stories = len(set(story_of.values()))
+    salience = _salience(sentences, model)
+    support_sets = [sorted({i, *sources.sources_of(i)}) for i in range(n)]
+    stories_per_period: list[dict[str, int]] = []
+    for support_set in support_sets:
+        found: dict[str, set[str]] = {}
+        for j in support_set:
+            found.setdefault(period_of[sentences[j].article], set()).add(story_of[sentences[j].article])
+        stories_per_period.append({p: len(v) for p, v in found.items()})
+    coverage = np.array([len({story_of[sentences[j].article] for j in s}) for s in support_sets], dtype=np.int64)
+    support = (coverage - 1) / (n_stories - 1) if n_stories > 1 else np.zeros(n)
+    dated = np.array([period_of[s.article] != order[0] and mentions_day(s.text) for s in sentences], dtype=float)
+    score = salience + SUPPORT_WEIGHT * support + DATED_WEIGHT * dated
+    repeats = [repeated_period(stories_per_period[i], order, period_of[s.article]) for i, s in enumerate(sentences)]
+
+    return salience, score, support, dated, coverage, stories_per_period, repeats
+
+
+def _explain(why: list[str], vectors: np.ndarray, sentences: Sequence[Sentence], summary_order: Sequence[int],
+             pool: Mapping[str, Sequence[int]], waiting: Sequence[int], off_story: Sequence[int],
+             repeats: Sequence[str | None], period_of: Mapping[str, str], order: Sequence[str]) -> None:
+    """Fill ``why`` for every offered candidate: selected, redundant with a summary sentence,
+    or over budget and what kept it out of its period's share."""
+    position = {i: k for k, i in enumerate(summary_order, start=1)}
+    offered = np.array(sorted([i for p in order for i in pool[p]] + waiting + off_story), dtype=np.int64)
+    waits, off = set(waiting), set(off_story)
+    # similarity of every offered candidate to every summary sentence, on the grid
+    near = quantize(vectors[offered] @ vectors[summary_order].T) if summary_order else np.zeros((len(offered), 0), int)
+    for row, i in enumerate(offered.tolist()):
+        if i in position:
+            why[i] = "selected"
+            continue
+        closest = int(np.argmax(near[row])) if near.shape[1] else None  # ties: the earlier summary item
+        own = period_of[sentences[i].article]
+        if closest is not None and near[row, closest] >= qkey(REDUNDANCY):
+            why[i] = f"redundant with #{closest + 1}"
+        elif i in off:
+            why[i] = "over budget; its article is off the story"
+        elif i in waits and own != order[0]:
+            why[i] = f"over budget; repeats {repeats[i]}"
+        elif i in waits:
+            why[i] = f"over budget; only one {own} story reports it"
+        else:
+            why[i] = "over budget"
+
+
+
+def _items(summary_order: Sequence[int], sentences: Sequence[Sentence], citations: SourceFinder,
+           cluster_of: Mapping[int, int], score: np.ndarray, period_of: Mapping[str, str],
+           story_of: Mapping[str, str], rank: Mapping[str, int]) -> list[Selected]:
+    """The summary sentences in order, each with the sources it cites and their periods."""
+    summary = []
+    for i in summary_order:
+        cited = sorted({i, *citations.sources_of(i)}, key=lambda j: (sentences[j].article, sentences[j].index))
+        summary.append(Selected(
+            sentence=sentences[i],
+            cluster=cluster_of.get(i, -1),
+            score=float(score[i]),
+            coverage=len({story_of[sentences[j].article] for j in cited}),
+            period=period_of[sentences[i].article],
+            sources=[sentences[j] for j in cited],
+            periods=sorted({period_of[sentences[j].article] for j in cited}, key=rank.__getitem__),
+            index=i,
+        ))
+    return summary
+
+
 def choose(
     corpus: Corpus,
     sentences: Sequence[Sentence],
@@ -267,27 +342,13 @@ def choose(
     date_of = {a.id: a.date or "" for a in corpus.articles}
     cluster_of = {m: c.id for c in clusters for m in c.members}
     story_of = {a.id: corpus.story(a.id) for a in corpus.articles}
-    n_stories = len(set(story_of.values()))
-
-    salience = _salience(sentences, model)
-    support_sets = [sorted({i, *sources.sources_of(i)}) for i in range(n)]
-    stories_per_period: list[dict[str, int]] = []
-    for support_set in support_sets:
-        found: dict[str, set[str]] = {}
-        for j in support_set:
-            found.setdefault(period_of[sentences[j].article], set()).add(story_of[sentences[j].article])
-        stories_per_period.append({p: len(v) for p, v in found.items()})
-    coverage = np.array([len({story_of[sentences[j].article] for j in s}) for s in support_sets], dtype=np.int64)
-    support = (coverage - 1) / (n_stories - 1) if n_stories > 1 else np.zeros(n)
-    dated = np.array([period_of[s.article] != order[0] and mentions_day(s.text) for s in sentences], dtype=float)
-    score = salience + SUPPORT_WEIGHT * support + DATED_WEIGHT * dated
-    repeats = [repeated_period(stories_per_period[i], order, period_of[s.article]) for i, s in enumerate(sentences)]
-
+    salience, score, support, dated, coverage, stories_per_period, repeats = _scores(
+        corpus, sentences, model, sources, period_of, order, story_of)
     why = ["" for _ in range(n)]
     pool, waiting = _pools(corpus, sentences, stories_per_period, repeats, period_of, order, why)
     # An article off the folder's story (see talkhis.align.focus) gets no share of the budget and
     # fills only what the story leaves.
-    on_story = story_articles(corpus, sentences, vectors, ((i, j) for i in range(n) for j in citations.sources_of(i)))
+    on_story = focus_articles(corpus, sentences, vectors, ((i, j) for i in range(n) for j in citations.sources_of(i)))
     off_story = sorted(i for i in [*waiting, *(i for p in order for i in pool[p])] if sentences[i].article not in on_story)
     pool = {p: [i for i in pool[p] if sentences[i].article in on_story] for p in order}
     waiting = [i for i in waiting if sentences[i].article in on_story]
@@ -341,42 +402,9 @@ def choose(
     summary_order = sorted(chosen, key=lambda i: (rank[period_of[sentences[i].article]], i != lead,
                                                    date_of[sentences[i].article], sentences[i].article,
                                                    sentences[i].index))
-    position = {i: k for k, i in enumerate(summary_order, start=1)}
-    offered = np.array(sorted([i for p in order for i in pool[p]] + waiting + off_story), dtype=np.int64)
-    waits, off = set(waiting), set(off_story)
-    # similarity of every offered candidate to every summary sentence, on the grid
-    near = quantize(vectors[offered] @ vectors[summary_order].T) if summary_order else np.zeros((len(offered), 0), int)
-    for row, i in enumerate(offered.tolist()):
-        if i in position:
-            why[i] = "selected"
-            continue
-        closest = int(np.argmax(near[row])) if near.shape[1] else None  # ties: the earlier summary item
-        own = period_of[sentences[i].article]
-        if closest is not None and near[row, closest] >= qkey(REDUNDANCY):
-            why[i] = f"redundant with #{closest + 1}"
-        elif i in off:
-            why[i] = "over budget; its article is off the story"
-        elif i in waits and own != order[0]:
-            why[i] = f"over budget; repeats {repeats[i]}"
-        elif i in waits:
-            why[i] = f"over budget; only one {own} story reports it"
-        else:
-            why[i] = "over budget"
-
-    summary = []
-    for i in summary_order:
-        cited = sorted({i, *citations.sources_of(i)}, key=lambda j: (sentences[j].article, sentences[j].index))
-        summary.append(Selected(
-            sentence=sentences[i],
-            cluster=cluster_of.get(i, -1),
-            score=float(score[i]),
-            coverage=len({story_of[sentences[j].article] for j in cited}),
-            period=period_of[sentences[i].article],
-            sources=[sentences[j] for j in cited],
-            periods=sorted({period_of[sentences[j].article] for j in cited}, key=rank.__getitem__),
-            index=i,
-        ))
-    return Selection(summary, why, salience, score, support, dated, coverage, order, quotas)
+    _explain(why, vectors, sentences, summary_order, pool, waiting, off_story, repeats, period_of, order)
+    summary = _items(summary_order, sentences, citations, cluster_of, score, period_of, story_of, rank)
+    return Selection(summary, why, salience, score, support, dated, coverage, order, quotas, period_of)
 
 
 def select_sentences(

@@ -1,4 +1,4 @@
-"""English translations of summary sentences, always with where they came from.
+"""Stage 5, translate: Arabic summary sentences in; English, each with where it came from, out.
 
 Backends, chosen by a name string (several can be chained with ``+``; the first that covers a
 sentence wins, e.g. ``reference:todo.tsv+reference`` or ``reference+opus-mt``):

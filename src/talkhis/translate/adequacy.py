@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
@@ -33,7 +32,6 @@ __all__ = [
     "AdequacyScorer",
     "SCORER",
     "calibrate",
-    "calibrate_memory",
     "calibration_json",
     "load_calibration",
     "passes",
@@ -106,18 +104,6 @@ def calibrate(arabic: Sequence[str], english: Sequence[str], embedder=None, *, t
         shuffled_reject=round(float(np.mean(q_shuffled < cut_q)), 4),
         pairs=pairs,
     )
-
-
-def calibrate_memory(embedder=None, path: str | Path | None = None) -> Calibration:
-    """:func:`calibrate` on a translation memory (default: the shipped one)."""
-    from .memory import default_memory_path, read_memory_rows
-
-    path = Path(path) if path else default_memory_path()
-    rows = [r for r in read_memory_rows(path) if r.english]
-    n = len(rows)
-    pairs = (f"faithful: the {n} rows of {path.name}; shuffled: each row's Arabic with every other row's "
-             f"English ({n * (n - 1)} pairs, all from one story)")
-    return calibrate([r.arabic for r in rows], [r.english for r in rows], embedder, pairs=pairs)
 
 
 def calibration_json(calibration: Calibration) -> str:

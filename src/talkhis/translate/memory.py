@@ -18,9 +18,11 @@ from pathlib import Path
 
 from ..corpus.lang import normalize_arabic
 from ..errors import InputError, ModelNotFound
+from .adequacy import AdequacyScorer, Calibration, calibrate, passes
 from .base import UNTRANSLATED, Translation
 
 __all__ = [
+    "calibrate_memory",
     "MEMORY_RESOURCE",
     "MemoryRow",
     "ReferenceTranslator",
@@ -102,8 +104,6 @@ def check_memory(path: str | Path, rows: Sequence[MemoryRow], *, articles: Colle
             English scores below the adequacy cut against its Arabic (the message names the
             first such row and counts the others).
     """
-    from .adequacy import AdequacyScorer, passes
-
     path = Path(path)
     if articles is not None:
         known = set(articles)
@@ -172,3 +172,13 @@ class ReferenceTranslator:
                 out.append(Translation(row.english, "reference", adequacy=score,
                                        adequacy_ok=None if score is None else True))
         return out
+
+
+def calibrate_memory(embedder=None, path: str | Path | None = None) -> Calibration:
+    """:func:`calibrate` on a translation memory (default: the shipped one)."""
+    path = Path(path) if path else default_memory_path()
+    rows = [r for r in read_memory_rows(path) if r.english]
+    n = len(rows)
+    pairs = (f"faithful: the {n} rows of {path.name}; shuffled: each row's Arabic with every other row's "
+             f"English ({n * (n - 1)} pairs, all from one story)")
+    return calibrate([r.arabic for r in rows], [r.english for r in rows], embedder, pairs=pairs)
