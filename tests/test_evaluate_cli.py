@@ -49,7 +49,7 @@ def test_multiling_file_gets_the_multiling_table(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["evaluate", str(path), "--out", str(out), "--embedder", "tfidf"]) == 0
     printed = capsys.readouterr().out
-    for label in ("| talkhis |", "| lead round-robin |", "| ID3 JRC |", "| ID9 centroid (centroid baseline) |",
+    for label in ("| talkhis |", "| lead round-robin (body sentences) |", "| ID3 JRC |", "| ID9 centroid (centroid baseline) |",
                   "| human vs the other two (mean of 3) |", "| ROUGE-1 / ROUGE-2 F | T1 | T2 |"):
         assert label in printed
     lines = [json.loads(x) for x in (out / "summaries.jsonl").read_text(encoding="utf-8").splitlines()]

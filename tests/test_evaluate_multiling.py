@@ -114,7 +114,7 @@ def test_multiling_scores_every_row(tmp_path):
     result = multiling_scores(path, options=Options(embedder="tfidf", words=30, translator="none", cache=False),
                               n_boot=50, headline_row=True)
     # ID9 is missing from T2 and ID4 from T1: neither is shown rather than scoring a gap as 0
-    assert result.rows == ["talkhis", "talkhis (headlines left to its own detection)", "lead round-robin",
+    assert result.rows == ["talkhis", "talkhis (headlines left to its own detection)", "lead round-robin (body sentences)",
                            "lead round-robin (headline and date lines)", "ID3 JRC",
                            "human vs the other two (mean of 3)", "human A vs B and C"]
     ab = rouge(MODEL_A, [MODEL_B])

@@ -186,9 +186,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     if is_multiling_file(args.file):
         if args.systems is not None:
             raise TalkhisError("--systems applies to EASC files; a MultiLing file is scored on its fixed rows")
+        from .evaluate.multiling import WORDS
         from .pipeline import Options
 
-        options = Options(embedder=args.embedder, translator="none", words=250, seed=args.seed)
+        options = Options(embedder=args.embedder, translator="none", words=WORDS, overflow=True, seed=args.seed)
         result = evaluate_multiling_file(args.file, args.out, options=options, seed=args.seed, force=args.force)
         print(f"{multiling_table(result)}\nPer topic:\n\n{multiling_topics_table(result)}", end="")
     else:

@@ -35,6 +35,9 @@ class Options:
     link_threshold: float = LINK_THRESHOLD
     sentences: int | None = 6
     words: int | None = None
+    #: Let the last sentence run past a word budget, for a reader who cuts the summary there
+    #: (the MultiLing evaluation, as for its lead baselines).
+    overflow: bool = False
     language: str = "ar"
     max_bytes: int = MAX_BYTES
     strict: bool = False
@@ -43,7 +46,9 @@ class Options:
     device: str = "auto"
 
     def budget(self) -> Budget:
-        return Budget(sentences=None, words=self.words) if self.words else Budget(sentences=self.sentences)
+        if self.words:
+            return Budget(sentences=None, words=self.words, overflow=self.overflow)
+        return Budget(sentences=self.sentences)
 
 
 @dataclass

@@ -15,7 +15,7 @@ Rows compared:
   ``headline_row=True``, the same with talkhis's own headline detection (a short first line
   right above a dateline is the title, even when it ends in a full stop), which finds every
   headline of the development split, so both rows agree there;
-* ``lead round-robin``: the first sentence of each article in turn, then the second ones, …,
+* ``lead round-robin (body sentences)``: the first sentence of each article in turn, then the second ones, …,
   on talkhis's segments without headlines or datelines;
 * ``lead round-robin (headline and date lines)``: the same over the raw lines of each article
   split at sentence punctuation, headline and date line included — the variant behind the
@@ -73,7 +73,7 @@ WORDS = 250
 MULTILING_METRICS = ("rouge1", "rouge2")
 TALKHIS = "talkhis"
 TALKHIS_OWN_HEADLINES = "talkhis (headlines left to its own detection)"
-LEAD_RR = "lead round-robin"
+LEAD_RR = "lead round-robin (body sentences)"
 LEAD_RR_LINES = "lead round-robin (headline and date lines)"
 HUMANS = "human vs the other two (mean of 3)"
 HUMAN_A = "human A vs B and C"
@@ -215,7 +215,7 @@ def talkhis_summary(topic: Topic, options: Options | None = None, *, mark_headli
     sentences joined in the order the summary gives them (see :func:`topic_corpus`)."""
     from ..pipeline import Options, summarize_corpus
 
-    options = options or Options(words=WORDS, translator="none")
+    options = options or Options(words=WORDS, translator="none", overflow=True)
     result = summarize_corpus(topic_corpus(topic, mark_headlines=mark_headlines), options)
     return " ".join(item.sentence.text for item in result.summary)
 
@@ -297,7 +297,7 @@ def multiling_scores(
     if topics is None:
         path = Path(path) if path is not None else find_eval_file("multiling2011-dev.jsonl")
         topics = read_topics(path)
-    options = options or Options(words=words, translator="none")
+    options = options or Options(words=words, translator="none", overflow=True)
     summaries: dict[str, list[str]] = {}
     if talkhis:
         summaries[TALKHIS] = [talkhis_summary(t, options) for t in topics]

@@ -33,6 +33,7 @@ COLUMNS = (
     "selected",
     "position",
     "why",
+    "needs_antecedent",
     "cited_by",
     "translation",
     "adequacy",
@@ -48,7 +49,9 @@ def sentence_rows(result: Result) -> list[dict[str, object]]:
     ``translation`` is the translation's source for a summary sentence (``untranslated: …``
     when there is none) and ``not in summary`` otherwise; ``adequacy`` its cross-lingual
     adequacy score, when it has one; ``dated`` says whether the sentence got the bonus of a
-    later period's dated event (see :data:`talkhis.select.selection.DATED_WEIGHT`).
+    later period's dated event (see :data:`talkhis.select.scoring.DATED_WEIGHT`);
+    ``needs_antecedent`` whether the sentence leans on an earlier one to be understood
+    (:mod:`talkhis.select.antecedent`), so that a summary takes it only after that one.
     """
     selection = result.selection
     if selection is None:
@@ -79,6 +82,7 @@ def sentence_rows(result: Result) -> list[dict[str, object]]:
             "selected": "yes" if i in position else "no",
             "position": position.get(i, ""),
             "why": selection.why[i],
+            "needs_antecedent": "yes" if selection.antecedent[i] else "no",
             "cited_by": ";".join(map(str, sorted(cited_by.get(i, [])))),
             "translation": "not in summary" if t is None else (t.source if t.ok else f"untranslated: {t.note}"),
             "adequacy": "" if t is None or t.adequacy is None else t.adequacy,
