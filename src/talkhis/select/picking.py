@@ -18,6 +18,7 @@ who cuts the summary at the budget, as the MultiLing scorer does, then gets a fu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,10 +28,9 @@ from ..corpus import Sentence
 from ..stable import qkey
 
 if TYPE_CHECKING:
-    from .selection import Budget
     from .sources import SourceFinder
 
-__all__ = ["REDUNDANCY", "NOVELTY", "Picker"]
+__all__ = ["REDUNDANCY", "NOVELTY", "Budget", "Picker"]
 
 #: A candidate this similar (cosine) to an already taken sentence is a repeat.
 REDUNDANCY = 0.8
@@ -38,6 +38,25 @@ REDUNDANCY = 0.8
 #: of its content terms is new to the summary: a follow-up's lead restates the event with news
 #: of its own, and the human summaries of news keep such restatements.
 NOVELTY = 0.1
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long a summary may be: a number of sentences, or of words (whichever is set).
+
+    ``overflow`` lets the last sentence run past a word budget, for a reader who cuts the
+    summary at the budget (as the MultiLing scorer and the lead baselines do).
+    """
+
+    sentences: int | None = 6
+    words: int | None = None
+    overflow: bool = False
+
+    def __post_init__(self) -> None:
+        if self.sentences is not None and self.sentences < 1:
+            raise ValueError("the sentence budget must be at least 1")
+        if self.words is not None and self.words < 1:
+            raise ValueError("the word budget must be at least 1")
 
 
 class Picker:

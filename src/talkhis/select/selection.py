@@ -45,7 +45,7 @@ from ..corpus import Corpus, Sentence
 from ..stable import qkey, quantize
 from .antecedent import antecedent_problem, leans_on
 from .candidates import candidate_problem
-from .picking import REDUNDANCY, Picker
+from .picking import REDUNDANCY, Budget, Picker
 from .salience import SalienceModel
 from .scoring import DATED_WEIGHT, SUPPORT_WEIGHT, Frame
 from .scoring import frame as frame_of
@@ -63,25 +63,6 @@ __all__ = [
 ]
 
 # ---------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class Budget:
-    """How long a summary may be: a number of sentences, or of words (whichever is set).
-
-    ``overflow`` lets the last sentence run past a word budget, for a reader who cuts the
-    summary at the budget (as the MultiLing scorer and the lead baselines do).
-    """
-
-    sentences: int | None = 6
-    words: int | None = None
-    overflow: bool = False
-
-    def __post_init__(self) -> None:
-        if self.sentences is not None and self.sentences < 1:
-            raise ValueError("the sentence budget must be at least 1")
-        if self.words is not None and self.words < 1:
-            raise ValueError("the word budget must be at least 1")
 
 
 @dataclass
