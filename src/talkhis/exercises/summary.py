@@ -87,13 +87,14 @@ def check_least_covered(answer: object, result: Result) -> Verdict:
     item = result.summary[answer - 1]
     order = result.selection.period_order if result.selection else sorted(set(result.periods.values()))
     if answer == 1 and order and item.period == order[0]:
-        why = ("it is the core event as first reported: the best background candidate of the earliest article is "
-               "taken first, however many other outlets word the same fact")
+        why = ("it is the core event as first reported: the lead of the earliest article opens the summary, "
+               "however many other outlets word the same fact")
     elif order and item.period != order[0]:
-        why = (f"every later period gets a share of the budget for what changed in it, and this is news of "
-               f"{item.period}; ranking by support alone would let the best-covered period fill the summary")
+        why = (f"every period opens with its core event and gets a share of the budget for what changed in it, and "
+               f"this is news of {item.period}; ranking by support alone would let the best-covered period fill the "
+               "summary")
     else:
-        why = ("its period's share of the budget still had room once the more widely reported content was in "
+        why = ("each article's lead is taken in date order, news being told first, however many outlets report it "
                "(repeats are never taken)")
     return right(f"Row {answer} is reported by {low} of {result.n_stories} stories; it is there because {why}.")
 
@@ -127,8 +128,8 @@ def check_word_budget(answer: object, result: Result, words: int = 60) -> Verdic
     lengths = " + ".join(str(s.sentence.n_words) for s in kept)
     if answer == len(kept):
         return right(f"{len(kept)} sentence(s): {lengths} = {sum(s.sentence.n_words for s in kept)} words. Selection "
-                      "takes sentences in order of score and stops at the first that would pass the budget, even when "
-                      "a shorter one further down would fit; sentences are never cut.")
+                      "takes each article's lead in date order, then the next sentences; one that would pass the "
+                      "budget is skipped for a shorter one that fits, and sentences are never cut.")
     return wrong(f"Select again with Budget(sentences=None, words={words}) and count (budget_table shows it).")
 
 
