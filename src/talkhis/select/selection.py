@@ -17,10 +17,12 @@ each other. :func:`choose` keeps that and adds what a lead baseline cannot do:
    :mod:`.picking`: a near-copy, or the same fact with nothing new);
 5. the budget left goes first to each later period up to its *share* (periods share the budget
    by the square root of their stories) with what it reports more widely than any earlier
-   period (:func:`talkhis.align.periods.repeated_period`), then to every candidate by its score:
-   salience within its article (a position prior, :mod:`.salience`) plus its *support*, the share
-   of the other stories that report it, plus a bonus (:data:`DATED_WEIGHT`) for a later period's
-   sentence that dates its event;
+   period (:func:`talkhis.align.periods.repeated_period`), best score first, then on as a
+   round-robin of each article's next candidates (every second one before any third), the
+   best score first within a round. The score is salience within the article (a position
+   prior, :mod:`.salience`) plus *support*, the share of the other stories that report the
+   sentence, plus a bonus (:data:`DATED_WEIGHT`) for a later period's sentence that dates its
+   event (:mod:`.scoring`);
 6. the summary is ordered by period, then date, article and position, so each period's section
    opens with its core event and a sentence follows the one it leans on.
 
@@ -124,7 +126,7 @@ class Selection:
     period_order: list[str]
     quotas: dict[str, int]
     period_of: dict[str, str]
-    antecedent: list[str] = field(default_factory=list)
+    antecedent: list[str]
 
 
 # ---------------------------------------------------------------------------- steps
@@ -180,7 +182,7 @@ def _take_shares(picker: Picker, frame: Frame, sentences: Sequence[Sentence], ra
     """Each later period up to its share, with what it reports more widely than any earlier one."""
     for p in frame.order[1:]:
         own = [i for i in ranked if frame.period_of[sentences[i].article] == p and not frame.repeats[i]]
-        picker.fill(own, lambda i: quotas[p])
+        picker.fill(own, lambda i, cap=quotas[p]: cap)
 
 
 def _quotas(corpus: Corpus, frame: Frame, sentences: Sequence[Sentence], story: Sequence[int],
