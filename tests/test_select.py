@@ -193,6 +193,18 @@ def test_a_word_budget_is_filled_without_being_exceeded():
     assert len(tiny.summary) == 1  # a budget below one sentence still gives one
 
 
+def test_an_overflowing_word_budget_lets_only_the_last_sentence_pass_it():
+    built = build(STORY, TWINS)
+    length = built.sentences[0].n_words
+    for limit in (length + 1, 3 * length - 1, 4 * length + 2):
+        exact = choose(built.corpus, built.sentences, built.vectors, built.clusters, Budget(sentences=None, words=limit))
+        cut = choose(built.corpus, built.sentences, built.vectors, built.clusters,
+                     Budget(sentences=None, words=limit, overflow=True))
+        words = sum(s.sentence.n_words for s in cut.summary)
+        assert sum(s.sentence.n_words for s in exact.summary) <= limit < words < limit + length
+        assert [s.index for s in cut.summary][:-1] == [s.index for s in exact.summary][: len(cut.summary) - 1]
+
+
 def test_a_long_sentence_that_does_not_fit_leaves_room_for_shorter_ones():
     built = build(STORY, TWINS)
     long = built.index("b1", 1)

@@ -35,11 +35,24 @@ def test_selected_rows_are_the_summary_in_order(result):
 def test_reasons_name_what_kept_each_sentence_out(result):
     rows = sentence_rows(result)
     for r in rows:
-        assert r["why"] == "selected" or r["why"].startswith(("redundant with #", "over budget", "not a candidate: "))
+        assert r["why"] == "selected" or r["why"].startswith(
+            ("redundant with #", "over budget", "not a candidate: ", "leans on an earlier sentence ("))
         if r["why"].startswith("redundant with #"):
             assert 1 <= int(r["why"].removeprefix("redundant with #")) <= len(result.summary)
     copies = [r for r in rows if r["article"].startswith("000")]
     assert copies and all(r["why"] == "not a candidate: its article copies 001_ca3e1f2505a79631" for r in copies)
+
+
+def test_needs_antecedent_marks_the_sentences_that_lean_on_an_earlier_one(result):
+    rows = {(r["article"][:3], r["sentence"]): r for r in sentence_rows(result)}
+    assert {r["needs_antecedent"] for r in rows.values()} == {"yes", "no"}
+    assert rows[("004", 3)]["needs_antecedent"] == "yes"  # 'these forces are stationed …'
+    assert rows[("004", 10)]["needs_antecedent"] == "yes"  # 'this particular strike …'
+    assert rows[("004", 0)]["needs_antecedent"] == rows[("004", 8)]["needs_antecedent"] == "no"
+    for item in result.summary:  # a summary sentence that leans on one comes after it
+        if rows[(item.sentence.article[:3], item.sentence.index)]["needs_antecedent"] == "yes":
+            earlier = [(s.sentence.article, s.sentence.index) for s in result.summary[:result.summary.index(item)]]
+            assert any(a == item.sentence.article and k < item.sentence.index for a, k in earlier)
 
 
 def test_cited_by_matches_the_sources_of_each_summary_sentence(result):
