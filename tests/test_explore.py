@@ -119,7 +119,7 @@ def test_highlighted_and_articles_html_mark_exactly_the_cluster(base):
     page = articles_html(base, c.id)
     refs = re.findall(r'<mark data-ref="([^"]+)"', page)
     assert sorted(refs) == sorted(f"{a} §{i}" for a, i in members)
-    assert page.count('<div class="ar" dir="rtl" lang="ar">') == len(c.articles)
+    assert page.count('<div class="ar" dir="rtl" lang="ar"') == len(c.articles)
     assert highlighted(base, None) == {} and "Choose a cluster" in articles_html(base, None)
 
 

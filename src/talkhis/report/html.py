@@ -11,11 +11,12 @@ inline ``direction``/``text-align`` style, and ``lang="ar"`` for fonts and scree
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Collection, Sequence
 
 from ..corpus.lang import arabic_ratio
 
-__all__ = ["RTL_STYLE", "arabic", "cell", "Table"]
+__all__ = ["RTL_STYLE", "arabic", "inline", "cell", "Table"]
 
 #: The inline style of an Arabic element.
 RTL_STYLE = "direction:rtl;text-align:right;unicode-bidi:isolate"
@@ -29,12 +30,23 @@ def arabic(text: str, tag: str = "td", *, css: str = "ar", raw: bool = False, st
             f"{body}</{tag}>")
 
 
+_CODE = re.compile(r"`([^`]+)`")
+_ITALIC = re.compile(r"(?<![\w*])\*([^*]+)\*(?![\w*])")
+
+
+def inline(text: str) -> str:
+    """``text`` escaped, with Markdown code spans and italics as HTML (the only inline Markdown
+    the tables use)."""
+    return _ITALIC.sub(r"<i>\1</i>", _CODE.sub(r"<code>\1</code>", html.escape(" ".join(text.split()))))
+
+
 def cell(value: object, tag: str = "td") -> str:
-    """A table cell: right to left when its text is mostly Arabic, else left to right."""
+    """A table cell: right to left when its text is mostly Arabic letters, else left to right."""
     text = "—" if value is None else str(value)
     if arabic_ratio(text) >= 0.5:
-        return arabic(text, tag)
-    return f"<{tag} dir=\"ltr\" style=\"text-align:left\">{html.escape(text)}</{tag}>"
+        return arabic(inline(text), tag, raw=True)
+    return f'<{tag} dir="ltr" style="text-align:left">{inline(text)}</{tag}>'
+
 
 
 class Table:

@@ -79,14 +79,32 @@ explained indicated pointed out mr ms one two""".split())
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d[\d,.]*")
 
 
+def _runs(english: str) -> list[list[str]]:
+    """The runs of consecutive content words of ``english`` (function words, reporting verbs
+    and -ly adverbs end a run), in order."""
+    runs: list[list[str]] = [[]]
+    for word in _EN_WORD.findall(english):
+        if word.lower() in _EN_STOP or word.lower().endswith("ly"):
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(word)
+    return [r for r in runs if r]
+
+
 def short_label(arabic: str, english: str | None = None, terms: Sequence[str] = ()) -> str:
-    """A label of at most :data:`LABEL_CHARS` characters: two to five salient words of the
-    English when there is English (in their order, without function words and reporting verbs),
-    else the Arabic ``terms`` (a cluster's top terms), else the first content words of ``arabic``.
-    Never a sentence opening cut mid-word: words are dropped whole."""
+    """A label of at most :data:`LABEL_CHARS` characters, never a sentence opening cut mid-word.
+
+    With English: its first phrases of content words (whole runs between function words and
+    reporting verbs, until there are three words or more; at most five), e.g. "US Defense
+    Department official" for "The US Defense Department official stressed that …". Without:
+    the Arabic ``terms`` (a cluster's top terms), else the first content words of ``arabic``."""
     if english:
-        words = [w for w in _EN_WORD.findall(english) if w.lower() not in _EN_STOP and not w.lower().endswith("ly")]
-        words = list(dict.fromkeys(words))
+        words: list[str] = []
+        for run in _runs(english):
+            words += [w for w in run if w not in words]
+            if len(words) >= 3:
+                break
     else:
         stop = stopwords("ar")
         words = list(terms) or [w for w in arabic.split() if normalize_arabic(w) not in stop and len(w) > 2]
