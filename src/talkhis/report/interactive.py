@@ -31,7 +31,7 @@ from .labels import glosses, sentence_english, short_label
 if TYPE_CHECKING:
     from ..pipeline import Result
 
-__all__ = ["VIEWS", "TITLES", "CAPTIONS", "view_spec", "figure", "plotly_js", "views_html"]
+__all__ = ["VIEWS", "TITLES", "CAPTIONS", "View", "view", "view_spec", "figure", "plotly_js", "views_html"]
 
 #: The title of each interactive view, by name.
 TITLES = {
@@ -269,6 +269,24 @@ def view_spec(name: str, result: Result, english_clusters: Mapping[int, str] | N
     if name in ("sentence_map", "coverage_heatmap"):
         return VIEWS[name](result, english_clusters)
     return VIEWS[name](result)
+
+
+class View:
+    """An interactive view for a notebook: Jupyter draws it with its plotly renderer (the
+    ``application/vnd.plotly.v1+json`` output), without the plotly Python package."""
+
+    def __init__(self, name: str, spec: dict) -> None:
+        self.name = name
+        self.spec = spec
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        return {"application/vnd.plotly.v1+json": {**self.spec, "config": {"displaylogo": False}},
+                "text/plain": f"{TITLES[self.name]} (an interactive view: run the cell in JupyterLab to see it)"}
+
+
+def view(name: str, result: Result) -> View:
+    """View ``name`` (a key of :data:`VIEWS`) of ``result`` for a notebook cell to show."""
+    return View(name, view_spec(name, result, glosses(result)))
 
 
 def figure(name: str, result: Result):
