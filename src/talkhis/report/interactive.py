@@ -31,15 +31,18 @@ from .labels import glosses, sentence_english, short_label
 if TYPE_CHECKING:
     from ..pipeline import Result
 
-__all__ = ["VIEWS", "TITLES", "CAPTIONS", "View", "view", "view_spec", "figure", "plotly_js", "views_html"]
+__all__ = ["VIEWS", "TITLES", "HEADINGS", "CAPTIONS", "View", "view", "view_spec", "figure", "plotly_js", "views_html"]
 
 #: The title of each interactive view, by name.
 TITLES = {
-    "who_reports_what": "Who reports what",
+    "who_reports_what": "Who reports what (sources in date order)",
     "timeline": "The story over time",
     "sentence_map": "Sentences by meaning, coloured by content cluster",
     "coverage_heatmap": "Which source covers which part of the story",
 }
+#: The report section of each view.
+HEADINGS = {"who_reports_what": "Who reports what", "timeline": "The story over time",
+            "sentence_map": "Sentences by meaning", "coverage_heatmap": "Who covers which part of the story"}
 #: One line under each view: what it shows and how to read it.
 CAPTIONS = {
     "who_reports_what": "Rows are the facts the summary states (each summary sentence with the sentences linked to it "
@@ -92,7 +95,7 @@ def _articles_by_date(result: Result) -> list:
 
 
 def _article_name(result: Result, a) -> str:
-    name = f"{a.outlet or a.id[:12]}<br>{a.date or 'undated'}"
+    name = f"{a.outlet or a.id[:12]}<br>{a.date or 'undated'}" + (" (copy)" if a.duplicate_of else "")
     same = [b for b in result.corpus.articles if (b.outlet, b.date) == (a.outlet, a.date)]
     return name + (f"<br>{a.id[:8]}" if len(same) > 1 else "")
 
@@ -153,9 +156,9 @@ def who_reports_what(result: Result) -> dict:
              "texttemplate": "%{text}", "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
              "colorscale": [[0, "#f4f4f4"], [1, "#2b6cb0"]], "zmin": 0, "zmax": 1, "showscale": False, "xgap": 2,
              "ygap": 2}]
-    layout = _layout("who_reports_what", height=170 + 36 * max(1, len(facts)), margin={"l": 60, "r": 20, "t": 120, "b": 20},
+    layout = _layout("who_reports_what", height=170 + 36 * max(1, len(facts)), margin={"l": 60, "r": 20, "t": 110, "b": 20},
                      yaxis={"autorange": "reversed", "automargin": True},
-                     xaxis={"side": "top", "automargin": True, "title": {"text": "source (in date order)"}})
+                     xaxis={"side": "top", "automargin": True})
     return {"data": data, "layout": layout}
 
 

@@ -238,7 +238,7 @@ def _views(result: Result) -> str:
     views = interactive.views_html(result, glosses(result))
     parts = [f"<script>{interactive.plotly_js()}</script>"]
     for name, fragment in views.items():
-        parts.append(f"<h2>{html.escape(interactive.TITLES[name])}</h2><figure>{fragment}"
+        parts.append(f"<h2>{html.escape(interactive.HEADINGS[name])}</h2><figure>{fragment}"
                      f"<figcaption>{html.escape(interactive.CAPTIONS[name])}</figcaption></figure>")
     return "\n".join(parts)
 
