@@ -13,6 +13,7 @@ extra); without them the module is skipped with one line saying so.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -35,10 +36,10 @@ if not (CHROMIUM and DRIVER and selenium):
                 allow_module_level=True)
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.options import Options as ChromeOptions  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -90,6 +91,7 @@ def report(tmp_path_factory) -> Path:
 
 
 def test_report_views_render_and_answer_a_hover(browser, report, shots):
+    outlets = {a["outlet"] for a in json.loads(report.with_name("summary.json").read_text("utf-8"))["articles"]} - {None}
     browser.get(report.as_uri())
     views = WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".tk-view .main-svg") and
                                              d.find_elements(By.CSS_SELECTOR, ".tk-view"))
@@ -103,8 +105,9 @@ def test_report_views_render_and_answer_a_hover(browser, report, shots):
         target = points[0] if points else view.find_element(By.CSS_SELECTOR, ".nsewdrag")
         ActionChains(browser).move_to_element(target).perform()
         hover = WebDriverWait(browser, 5).until(
-            lambda d: [t.text for t in view.find_elements(By.CSS_SELECTOR, ".hoverlayer .hovertext") if t.text])
+            lambda d, view=view: [t.text for t in view.find_elements(By.CSS_SELECTOR, ".hoverlayer .hovertext") if t.text])
         assert hover, f"{name}: no hover text"
+        assert any(outlet in " ".join(hover) for outlet in outlets), f"{name}: the hover names no source"
         view.screenshot(str(shots / f"report_{name}.png"))
         ActionChains(browser).move_by_offset(0, 0).perform()
     assert console_errors(browser) == []

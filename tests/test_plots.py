@@ -15,8 +15,8 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from talkhis.pipeline import Options, summarize_corpus  # noqa: E402
-from talkhis.report.labels import LABEL_CHARS, short_label  # noqa: E402
 from talkhis.report import plots  # noqa: E402
+from talkhis.report.labels import LABEL_CHARS, short_label  # noqa: E402
 from talkhis.report.plots import (  # noqa: E402
     ALL_PLOTS,
     plot_article_similarity,

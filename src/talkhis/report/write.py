@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from ..align.periods import UNDATED, period_order
 from ..errors import InputError
 from ..translate import adequacy_fields, adequacy_label, adequacy_warning
-from .outdir import output_dir
 from .html import arabic
+from .outdir import output_dir
 from .plots import CAPTIONS, TITLES
 from .table import sentences_csv
 
