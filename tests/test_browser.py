@@ -40,6 +40,7 @@ from selenium.common.exceptions import StaleElementReferenceException  # noqa: E
 from selenium.webdriver.chrome.options import Options as ChromeOptions  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.actions.action_builder import ActionBuilder  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -77,6 +78,16 @@ def rtl_of_arabic(driver) -> list[str]:
         "return Array.from(document.querySelectorAll('[lang=ar]')).map(e => getComputedStyle(e).direction)")
 
 
+def _point_at(driver, element) -> None:
+    """Move the mouse to the middle of ``element`` where the page now shows it (without the
+    scrolling that ``move_to_element`` does)."""
+    x, y = driver.execute_script("const r = arguments[0].getBoundingClientRect(); "
+                                 "return [r.left + r.width / 2, r.top + r.height / 2]", element)
+    action = ActionBuilder(driver)
+    action.pointer_action.move_to_location(int(x), int(y))
+    action.perform()
+
+
 # ---------------------------------------------------------------------------- report.html
 
 
@@ -103,13 +114,13 @@ def test_report_views_render_and_answer_a_hover(browser, report, shots):
         assert view.find_elements(By.CSS_SELECTOR, ".main-svg"), f"{name}: nothing drawn"
         points = view.find_elements(By.CSS_SELECTOR, ".scatterlayer .point")
         target = points[0] if points else view.find_element(By.CSS_SELECTOR, ".nsewdrag")
-        ActionChains(browser).move_to_element(target).perform()
+        _point_at(browser, target)
         hover = WebDriverWait(browser, 5).until(
             lambda d, view=view: [t.text for t in view.find_elements(By.CSS_SELECTOR, ".hoverlayer .hovertext") if t.text])
         assert hover, f"{name}: no hover text"
         assert any(outlet in " ".join(hover) for outlet in outlets), f"{name}: the hover names no source"
+        time.sleep(0.3)  # let the hover label settle before the picture
         view.screenshot(str(shots / f"report_{name}.png"))
-        ActionChains(browser).move_by_offset(0, 0).perform()
     assert console_errors(browser) == []
 
 

@@ -60,11 +60,17 @@ _PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#
 _FONT = "Noto Sans Arabic, Noto Sans, DejaVu Sans, sans-serif"
 
 
+def _esc(text: str) -> str:
+    """Text for plotly's hover labels, which understand a few tags and ``&lt;``/``&gt;``/``&amp;``
+    but would show ``&quot;`` as it is written."""
+    return html.escape(text, quote=False)
+
+
 def _wrap(text: str | None, width: int = 70) -> str:
     """Hover text: HTML-escaped, broken into lines of about ``width`` characters."""
     if not text:
         return "—"
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(" ".join(text.split()), width))
+    return "<br>".join(_esc(line) for line in textwrap.wrap(" ".join(text.split()), width))
 
 
 def _source(result: Result, article_id: str, index: int | None = None) -> str:
@@ -73,7 +79,7 @@ def _source(result: Result, article_id: str, index: int | None = None) -> str:
     if a.duplicate_of:
         parts.append(f"copy of {a.duplicate_of}")
     where = " · ".join(parts) + (f" · §{index}" if index is not None else "")
-    return html.escape(where)
+    return _esc(where)
 
 
 def _hover(result: Result, position: int, english: list[str | None]) -> str:
@@ -145,10 +151,10 @@ def who_reports_what(result: Result) -> dict:
             if found:
                 s = found[0]
                 i = position.get((s.article, s.index))
-                hr.append(f"<b>{html.escape(label)}</b><br>reported by " + _hover(result, i, english) if i is not None
-                          else f"<b>{html.escape(label)}</b><br>reported by {_source(result, a.id, s.index)}")
+                hr.append(f"<b>{_esc(label)}</b><br>reported by " + _hover(result, i, english) if i is not None
+                          else f"<b>{_esc(label)}</b><br>reported by {_source(result, a.id, s.index)}")
             else:
-                hr.append(f"<b>{html.escape(label)}</b><br>{_source(result, a.id)}: silent on this fact")
+                hr.append(f"<b>{_esc(label)}</b><br>{_source(result, a.id)}: silent on this fact")
         z.append(zr)
         text.append(tr)
         hover.append(hr)
@@ -171,7 +177,7 @@ def timeline(result: Result) -> dict:
     top = "every article"
     data = [{"type": "scatter", "mode": "markers", "name": "articles", "x": [a.date for a in dated],
              "y": [top] * len(dated), "marker": {"symbol": "square", "size": 12, "color": "#555"},
-             "customdata": [f"<b>{_source(result, a.id)}</b><br>{html.escape(a.title or a.id)}<br>"
+             "customdata": [f"<b>{_source(result, a.id)}</b><br>{_esc(a.title or a.id)}<br>"
                             f"{len(a.sentences)} segments" for a in dated],
              "hovertemplate": "%{customdata}<extra></extra>"}]
     for k, ((_, by_article), label) in enumerate(zip(_fact_rows(result), labels)):
@@ -249,11 +255,11 @@ def coverage_heatmap(result: Result, english_clusters: Mapping[int, str] | None 
                 counts[row, j] += 1
     names = [f"{c.id}: {short_label(c.label, (english_clusters or {}).get(c.id), c.terms)}" for c in clusters]
     central = [_hover(result, c.label_member, english) for c in clusters]
-    hover = [[f"<b>{html.escape(rows.labels[r])}</b> · {counts[r, j]} sentence(s) in cluster "
-              f"{html.escape(names[j])}<br>central sentence: {central[j]}" for j in range(len(clusters))]
+    hover = [[f"<b>{_esc(rows.labels[r])}</b> · {counts[r, j]} sentence(s) in cluster "
+              f"{_esc(names[j])}<br>central sentence: {central[j]}" for j in range(len(clusters))]
              for r in range(len(rows.labels))]
     top = int(counts.max()) if counts.size else 1
-    data = [{"type": "heatmap", "z": counts.tolist(), "x": names, "y": rows.labels, "colorscale": "Blues", "zmin": 0,
+    data = [{"type": "heatmap", "z": counts.tolist(), "x": names, "y": rows.labels, "colorscale": [[0, "#f7fbff"], [1, "#08306b"]], "zmin": 0,
              "text": [[str(v) if v else "" for v in row] for row in counts.tolist()], "texttemplate": "%{text}",
              "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
              "colorbar": {"title": {"text": "sentences"}, "dtick": max(1, int(np.ceil(top / 6))), "tick0": 0}}]
