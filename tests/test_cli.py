@@ -11,8 +11,10 @@ import hashlib
 import html
 import json
 import re
+import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -591,3 +593,20 @@ def test_the_summary_is_printed_by_period_and_its_notes_as_warnings(tmp_path, ca
     background, changed = stdout.index("== Background (2021-07)"), stdout.index("== What changed (2024-01)")
     assert background < stdout.index("\n1. ") < changed
     assert "sentences.csv" in stdout.splitlines()[-1]
+
+
+def test_hard_wrapped_sources_give_one_line_sentences(tmp_path, capsys):
+    folder = tmp_path / "wrapped"
+    shutil.copytree(ARTICLES, folder)
+    for path in folder.glob("*.txt"):  # wrap every long line at about 60 characters, as some sources do
+        lines = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("\n".join(textwrap.fill(line, 60) if len(line) > 60 else line for line in lines) + "\n",
+                        encoding="utf-8")
+    rc, out, _ = run(capsys, folder, "--out", tmp_path / "out", "--translator", "none")
+    assert rc == 0
+    data = load(tmp_path / "out")
+    texts = [item["text"] for item in data["summary"]]
+    assert texts and all("\n" not in t and "  " not in t for t in texts)
+    assert all(t in out for t in texts)  # the terminal prints them on one line too
+    markdown = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    assert all(f'<p dir="rtl" lang="ar">{t}</p>' in markdown for t in texts)
