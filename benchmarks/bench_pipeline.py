@@ -9,11 +9,12 @@ with the minimum and maximum:
 2. cold command line: the same with that prepared copy present and no cached vectors
    (``--no-cache``): interpreter start, imports, model load, the run and the outputs; wall
    seconds, CPU seconds (user + system) and peak resident memory of that one process, read with
-   ``os.wait4`` (the same ``ru_maxrss`` that ``/usr/bin/time -v`` prints);
+   ``os.wait4`` (the same ``ru_maxrss`` that ``/usr/bin/time -v`` prints); each cold run is
+   followed by a sumy LexRank process on the same articles (``bench_scale.py --worker lexrank``:
+   interpreter, imports, loading the corpus, six sentences chosen), and the median ratio of the
+   pairs is printed; then cold runs with the static PNG charts as well (``--png``);
 3. warm command line: without ``--no-cache``, after one untimed run has filled a private
-   embedding cache (``TALKHIS_CACHE_DIR`` set to a temporary folder); and the same with the
-   report's charts reused by :func:`talkhis.report.chartcache.render_pngs` (``report.render_charts``
-   replaced by it in the process, after one untimed run has stored them);
+   embedding cache (``TALKHIS_CACHE_DIR`` set to a temporary folder);
 4. stages, in a fresh process per repeat, timed with ``time.perf_counter``: one real
    ``summarize_folder(data/articles, Options(cache=False))`` whose stage functions are wrapped
    with timers where ``talkhis.pipeline`` looks them up — import, load corpus, embed
@@ -26,8 +27,8 @@ with the minimum and maximum:
    segments the pipeline clusters: load seconds once, then encode seconds and sentences/second
    per repeat, cache off, each model in its own process.
 
-The goals on 2 cores are a cold run within 1.5 s and 200 MB and a warm run within 0.8 s; the
-script prints whether the medians meet them. Inputs are the shipped files, so runs differ only
+The goals on 2 cores are a cold run within 1.5 s and 200 MB, a warm run within 0.8 s, and a
+cold run no slower than sumy LexRank's process; the script prints whether the medians meet them. Inputs are the shipped files, so runs differ only
 by timing noise; figures depend on the machine and on what else runs on it (the load average
 is printed).
 
@@ -54,12 +55,9 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
 #: Goals on 2 cores: a cold run (no cached vectors) and a warm one (vectors cached).
 COLD_S, COLD_MB, WARM_S = 1.5, 200, 0.8
-#: The command line with report.render_charts replaced by talkhis.report.chartcache.render_pngs.
-CHART_CACHE_CLI = (
-    "import sys; import talkhis.report as r; from talkhis.report.chartcache import render_pngs; "
-    "r.render_charts = lambda result, dpi=110: render_pngs(result, dpi); "
-    "from talkhis.cli import main; sys.exit(main(['summarize', *sys.argv[1:]]))"
-)
+#: sumy LexRank's whole process on the body sentences of the same articles (bench_scale's worker:
+#: interpreter start, imports, loading the corpus, LexRank choosing six sentences).
+LEXRANK = [sys.executable, str(Path(__file__).with_name("bench_scale.py")), "--worker", "lexrank", str(ARTICLES)]
 RESULT = "RESULT "
 
 
@@ -237,17 +235,19 @@ def main() -> None:
         model_env = offline_env(TALKHIS_CACHE_DIR=str(tmp / "model-cache"))
         print("  first run on a machine (--no-cache, nothing prepared: the USE copy is prepared during the run):", flush=True)
         first = cli_runs([*cmd, "--no-cache"], model_env, 1)
-        print("  cold CLI runs (--no-cache; the prepared USE copy from the first run):", flush=True)
-        cold = cli_runs([*cmd, "--no-cache"], model_env, repeats)
+        print("  cold CLI runs (--no-cache; the prepared USE copy from the first run), each followed by a sumy LexRank "
+              "process on the same articles:", flush=True)
+        cold, lexrank = [], []
+        for _ in range(repeats):
+            cold += cli_runs([*cmd, "--no-cache"], model_env, 1)
+            lexrank += cli_runs(LEXRANK, offline_env(), 1)
         cli_summary = [item["text"] for item in json.loads((tmp / "out" / "summary.json").read_text())["summary"]]
         warm_env = offline_env(TALKHIS_CACHE_DIR=str(tmp / "cache"))
         timed_process(cmd, warm_env)
         print("  warm CLI runs (embedding cache filled by one untimed run):", flush=True)
         warm = cli_runs(cmd, warm_env, repeats)
-        print("  warm CLI runs with charts reused (report.render_charts -> talkhis.report.chartcache.render_pngs):", flush=True)
-        charts_cmd = [sys.executable, "-c", CHART_CACHE_CLI, *cmd[-3:]]
-        timed_process(charts_cmd, warm_env)
-        warm_charts = cli_runs(charts_cmd, warm_env, repeats)
+        print("  cold CLI runs with the static PNG charts (--no-cache --png):", flush=True)
+        cold_png = cli_runs([*cmd, "--no-cache", "--png"], model_env, repeats)
         print("  stages:", flush=True)
         stages = []
         for i in range(repeats):
@@ -261,18 +261,21 @@ def main() -> None:
     print("\nCommand line: talkhis summarize data/articles --out <tmp> [--no-cache]")
     rows = []
     for name, runs in (("first run on a machine", first), ("cold (--no-cache)", cold), ("warm (cache filled)", warm),
-                       ("warm, charts reused", warm_charts)):
+                       ("cold with PNG charts (--png)", cold_png), ("sumy LexRank process, same articles", lexrank)):
         rows.append((name, spread([r["wall"] for r in runs]), spread([r["cpu"] for r in runs]),
                      spread([r["peak_mb"] for r in runs], "MB", 0), f"{runs[0]['wall']:.2f} s"))
     table(("run", "wall", "CPU (user+sys)", "peak RSS", "first repeat"), rows)
-    for label, runs, goal_s, goal_mb in (("cold", cold, COLD_S, COLD_MB), ("warm", warm, WARM_S, None),
-                                         ("warm, charts reused", warm_charts, WARM_S, None)):
+    for label, runs, goal_s, goal_mb in (("cold", cold, COLD_S, COLD_MB), ("warm", warm, WARM_S, None)):
         med = statistics.median(r["wall"] for r in runs)
         cpu = statistics.median(r["cpu"] for r in runs)
         peak = max(r["peak_mb"] for r in runs)
         ok = med <= goal_s and (goal_mb is None or peak <= goal_mb)
         print(f"goal {label}: <= {goal_s} s" + (f" and <= {goal_mb} MB" if goal_mb else "")
               + f" -> {'met' if ok else 'NOT met'} (median {med:.2f} s wall, {cpu:.2f} s CPU, peak {peak:.0f} MB)")
+
+    ratio = statistics.median(c["wall"] / x["wall"] for c, x in zip(cold, lexrank))
+    print(f"goal cold <= sumy LexRank in the same run: cold / LexRank = {ratio:.2f} (median of the paired runs) -> "
+          f"{'met' if ratio <= 1 else 'NOT met'}")
 
     n = stages[0]["n_sentences"]
     print(f"\nStages in one process ({n} clustered segments, default embedder, cache off):")

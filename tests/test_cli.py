@@ -11,8 +11,10 @@ import hashlib
 import html
 import json
 import re
+import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ import pytest
 from talkhis import __version__
 from talkhis.cli import main
 from talkhis.pipeline import Options
+from talkhis.report.html import arabic
 
 from .conftest import ARTICLES
 
@@ -105,10 +108,11 @@ def only_notes(err: str, out: Path) -> bool:
 
 @pytest.fixture(scope="module")
 def seeds_run(tmp_path_factory):
-    """One default run on the shipped folder itself: (digest of the folder before, output folder)."""
+    """One run on the shipped folder itself, static PNGs included: (digest of the folder before,
+    output folder)."""
     out = tmp_path_factory.mktemp("seeds") / "out"
     before = digest(ARTICLES)
-    assert main(["summarize", str(ARTICLES), "--out", str(out), "--quiet"]) == 0
+    assert main(["summarize", str(ARTICLES), "--out", str(out), "--quiet", "--png"]) == 0
     return before, out
 
 
@@ -438,8 +442,8 @@ def test_two_runs_cold_and_warm_cache_give_identical_files(tmp_path, capsys, mon
     assert (tmp_path / "cache" / "embeddings.sqlite").is_file()
     assert run(capsys, ARTICLES, "--out", tmp_path / "warm")[0] == 0
     cold, warm = digest(tmp_path / "cold"), digest(tmp_path / "warm")
-    assert sorted(cold) == sorted([".talkhis-output.json", "summary.json", "summary.md", "report.html", "sentences.csv",
-                                   *(f"{c}.png" for c in CHARTS)])
+    # static PNGs only with --png
+    assert sorted(cold) == sorted([".talkhis-output.json", "summary.json", "summary.md", "report.html", "sentences.csv"])
     assert cold == warm
 
 
@@ -488,12 +492,14 @@ def test_every_summary_sentence_and_source_is_traceable(seeds_run, corpus):
 def test_report_html_is_self_contained_and_right_to_left(seeds_run):
     _, out = seeds_run
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+    markup = re.sub(r"<script>.*?</script>", "", page, flags=re.S)  # links inside plotly.js are not fetched
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", markup)
     images = re.findall(r"<img\b[^>]*\bsrc='([^']*)'", page)
     assert len(images) == len(CHARTS) and all(src.startswith("data:image/png;base64,") for src in images)
-    assert "direction:rtl" in page.replace(" ", "") or "dir='rtl'" in page
+    assert not re.search(r"<script[^>]*\bsrc=", page)  # plotly.js is inlined, once
+    assert page.count("Plotly.newPlot(") == 4 and page.count("* plotly.js v") == 1
     for text in texts(load(out)):
-        assert f"<td class='ar' lang='ar'>{html.escape(text)}</td>" in page
+        assert arabic(text) in page
     for name in CHARTS:
         assert (out / f"{name}.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert leftovers(out) == []
@@ -587,3 +593,20 @@ def test_the_summary_is_printed_by_period_and_its_notes_as_warnings(tmp_path, ca
     background, changed = stdout.index("== Background (2021-07)"), stdout.index("== What changed (2024-01)")
     assert background < stdout.index("\n1. ") < changed
     assert "sentences.csv" in stdout.splitlines()[-1]
+
+
+def test_hard_wrapped_sources_give_one_line_sentences(tmp_path, capsys):
+    folder = tmp_path / "wrapped"
+    shutil.copytree(ARTICLES, folder)
+    for path in folder.glob("*.txt"):  # wrap every long line at about 60 characters, as some sources do
+        lines = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("\n".join(textwrap.fill(line, 60) if len(line) > 60 else line for line in lines) + "\n",
+                        encoding="utf-8")
+    rc, out, _ = run(capsys, folder, "--out", tmp_path / "out", "--translator", "none")
+    assert rc == 0
+    data = load(tmp_path / "out")
+    texts = [item["text"] for item in data["summary"]]
+    assert texts and all("\n" not in t and "  " not in t for t in texts)
+    assert all(t in out for t in texts)  # the terminal prints them on one line too
+    markdown = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    assert all(f'<p dir="rtl" lang="ar">{t}</p>' in markdown for t in texts)

@@ -119,7 +119,7 @@ def test_highlighted_and_articles_html_mark_exactly_the_cluster(base):
     page = articles_html(base, c.id)
     refs = re.findall(r'<mark data-ref="([^"]+)"', page)
     assert sorted(refs) == sorted(f"{a} §{i}" for a, i in members)
-    assert page.count('<div class="ar" dir="rtl" lang="ar">') == len(c.articles)
+    assert page.count('<div class="ar" dir="rtl" lang="ar"') == len(c.articles)
     assert highlighted(base, None) == {} and "Choose a cluster" in articles_html(base, None)
 
 
@@ -270,4 +270,24 @@ def test_an_embedder_that_cannot_load_is_reported_and_the_view_kept(base):
 def test_the_notebook_text_of_an_explorer_is_one_stable_line(explorer):
     bundle = explorer._repr_mimebundle_()
     assert bundle["text/plain"] == "talkhis explorer: " + explorer.describe()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_sliders_have_short_labels_and_a_track_at_notebook_width(explorer):
+    from talkhis.explore.widget import DESCRIPTION_WIDTH
+
+    for slider in (explorer.threshold, explorer.link_threshold, explorer.sentences, explorer.words):
+        assert slider.style.description_width == DESCRIPTION_WIDTH != "initial"
+        assert slider.layout.width == "100%"  # the track takes what the label and readout leave
+        assert len(slider.description) <= 10 and slider.tooltip  # the long explanation is the tooltip
+        # at the narrowest notebook (about 40em), the fixed label leaves most of the row to the track
+        assert float(DESCRIPTION_WIDTH.removesuffix("em")) <= 8
+    assert explorer.sentences.layout is not explorer.words.layout
+
+
+def test_saved_explorer_shows_a_snapshot_and_says_to_run_the_cell(explorer):
+    bundle = explorer._repr_mimebundle_()
+    page = bundle["text/html"]
+    assert "Run this cell" in page and explorer.describe() in page.replace("&gt;", ">")
+    assert page.count('<td class="ar" dir="rtl" lang="ar"') == len(explorer.result.summary)
     assert "application/vnd.jupyter.widget-view+json" in bundle

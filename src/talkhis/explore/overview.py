@@ -173,7 +173,7 @@ def summary_table(result: Result) -> str:
     rows = []
     for n, (s, t) in enumerate(zip(result.summary, result.translations), start=1):
         english = t.text if t.ok else f"*untranslated: {t.note}*"
-        rows.append([n, s.sentence.text, english, t.source, s.period,
+        rows.append([n, s.sentence.line, english, t.source, s.period,
                      f"{s.coverage} of {result.n_stories}", sources_text(result, ((x.article, x.index) for x in s.sources), _id)])
     return markdown_table(["#", "Arabic", "English", "translation", "period", "stories", "sources"], rows)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..corpus import HEADING, TITLE
 from ..pipeline import Result
+from ..report.html import arabic
 from ..report.write import sources_text
 
 __all__ = ["SummaryRow", "summary_rows", "summary_html", "highlighted", "articles_html"]
@@ -60,7 +61,7 @@ def summary_rows(result: Result) -> list[SummaryRow]:
 
 
 _STYLE = ("<style>.tk-sum td,.tk-sum th{padding:.3em .5em;vertical-align:top;border-top:1px solid #ddd}"
-          ".tk-sum td.ar,.tk-art .ar{direction:rtl;text-align:right;font-size:1.1em}"
+          ".tk-sum td.ar,.tk-art .ar{font-size:1.1em}"
           ".tk-meta{color:#555;font-size:.85em}.tk-art{display:flex;gap:1em;align-items:flex-start}"
           ".tk-col{flex:1;min-width:14em;max-height:32em;overflow-y:auto;border:1px solid #ddd;padding:.4em}"
           ".tk-art mark{background:#ffe08a}.tk-art .quoted{font-weight:bold}</style>")
@@ -74,7 +75,7 @@ def summary_html(result: Result) -> str:
     for r in summary_rows(result):
         english = esc(r.english) if r.english is not None else f"<i>{esc(r.translation)}</i>"
         rows.append(f'<tr class="tk-row" data-cluster="{r.cluster}"><td>{r.n}</td>'
-                    f'<td class="ar" dir="rtl" lang="ar">{esc(r.arabic)}</td><td lang="en">{english}'
+                    f'{arabic(" ".join(r.arabic.split()))}<td lang="en">{english}'
                     f'<div class="tk-meta">{esc(r.translation)}</div></td>'
                     f'<td class="tk-meta">{esc(r.period)}<br>{r.stories} of {r.n_stories} stories<br>'
                     f'cites: {esc(r.sources)}<br><span class="tk-topic">same topic, not cited: {esc(r.topic)}'
@@ -121,7 +122,7 @@ def articles_html(result: Result, cluster_id: int | None) -> str:
                 text = f'<mark data-ref="{html.escape(s.article)} §{s.index}"{css}>{text}</mark>'
             parts.append(f"<p>{text} <span class=\"tk-meta\">§{s.index}</span></p>")
         columns.append(f'<div class="tk-col"><div class="tk-meta" dir="ltr">{_article_header(result, article_id)}</div>'
-                       f'<div class="ar" dir="rtl" lang="ar">{"".join(parts)}</div></div>')
+                       f'{arabic("".join(parts), "div", raw=True)}</div>')
     others = [a.id for a in result.corpus.articles if a.id not in marks]
     rest = f'<p class="tk-meta">Not in this cluster: {html.escape(", ".join(others))}</p>' if others else ""
     return _STYLE + f'<div class="tk-art">{"".join(columns)}</div>' + rest

@@ -14,7 +14,12 @@ from ..select import Budget
 from .rerun import ALL_PERIODS, cluster_choices, count_of, embedder_choices, period_choices, rerun, translator_for
 from .views import articles_html, highlighted, summary_html, summary_rows
 
-__all__ = ["Explorer"]
+__all__ = ["Explorer", "DESCRIPTION_WIDTH", "SLIDER_MAX_WIDTH"]
+
+#: Width of the sliders' labels; the track and the readout share the rest of the row.
+DESCRIPTION_WIDTH = "6em"
+#: The widest a slider grows in a wide notebook.
+SLIDER_MAX_WIDTH = "44em"
 
 
 def _widgets() -> Any:
@@ -50,18 +55,26 @@ class Explorer:
         self.message = ""
         choices = list(dict.fromkeys([*(embedders or embedder_choices()), options.embedder]))
         budget = options.budget()
-        slider = {"continuous_update": False, "style": {"description_width": "initial"}}
+        # Short labels in a fixed column and a track that takes the rest of the row, whatever the
+        # notebook's width; the long explanation is the tooltip.
+        def slider() -> dict:  # a Layout of its own per slider: the budget sliders are hidden one at a time
+            return {"continuous_update": False, "style": {"description_width": DESCRIPTION_WIDTH},
+                    "layout": w.Layout(width="100%", max_width=SLIDER_MAX_WIDTH)}
+
         self.embedder = w.Dropdown(options=choices, value=options.embedder, description="embedder")
-        self.threshold = w.FloatSlider(value=options.threshold, min=0.05, max=1.0, step=0.05,
-                                       description="cluster threshold (cosine distance)", readout_format=".2f",
-                                       **slider)
+        self.threshold = w.FloatSlider(value=options.threshold, min=0.05, max=1.0, step=0.05, description="clusters",
+                                       tooltip="cluster threshold: cosine distance at which sentences stop joining a "
+                                               "content cluster", readout_format=".2f", **slider())
         self.link_threshold = w.FloatSlider(value=options.link_threshold, min=0.3, max=1.5, step=0.05, readout_format=".2f",
-                                            description="same-fact link threshold (cosine + 1.5 × shared terms)",
-                                            **slider)
+                                            description="same fact",
+                                            tooltip="same-fact link threshold: cosine + 1.5 × shared terms a pair of "
+                                                    "sentences needs to count as the same fact", **slider())
         self.unit = w.ToggleButtons(options=["sentences", "words"], value="words" if budget.words else "sentences",
                                     description="budget in")
-        self.sentences = w.IntSlider(value=budget.sentences or 6, min=1, max=15, description="sentences", **slider)
-        self.words = w.IntSlider(value=budget.words or 120, min=20, max=400, step=10, description="words", **slider)
+        self.sentences = w.IntSlider(value=budget.sentences or 6, min=1, max=15, description="sentences",
+                                     tooltip="summary length in sentences", **slider())
+        self.words = w.IntSlider(value=budget.words or 120, min=20, max=400, step=10, description="words",
+                                 tooltip="summary length in words", **slider())
         self.period = w.Dropdown(options=period_choices(result), value=ALL_PERIODS, description="period")
         self.cluster = w.Dropdown(options=[], description="cluster", layout=w.Layout(width="95%"))
         self.status = w.HTML()
@@ -72,10 +85,10 @@ class Explorer:
             control.observe(self._changed, names="value")
         self.cluster.observe(self._picked, names="value")
         self.widget = w.VBox([
-            w.HBox([self.embedder, self.period]), self.threshold, self.link_threshold,
-            w.HBox([self.unit, self.sentences, self.words]),
-            self.status, self.summary_view, self.cluster, self.articles_view,
+            w.HBox([self.embedder, self.period]), self.threshold, self.link_threshold, self.unit, self.sentences,
+            self.words, self.status, self.summary_view, self.cluster, self.articles_view,
         ])
+        self.widget.add_class("tk-explorer")
         self.update()
 
     # -- state
@@ -134,7 +147,7 @@ class Explorer:
         self.result = rerun(base, threshold=self.threshold.value, link_threshold=self.link_threshold.value,
                             budget=self.budget(), period=self.period.value, translator=self._translator)
         self.rows = summary_rows(self.result)
-        self.status.value = f"<span class='tk-meta'>{html.escape(self.describe())}</span>"
+        self.status.value = f"<span class='tk-meta tk-status'>{html.escape(self.describe())}</span>"
         self.summary_view.value = summary_html(self.result)
         with self._quiet():
             choices = cluster_choices(self.result)
@@ -171,7 +184,15 @@ class Explorer:
         finally:
             self._busy = False
 
+    def snapshot_html(self) -> str:
+        """What a notebook shows where the explorer was when no kernel drives it (a fresh or
+        untrusted notebook): the settings, the summary table, and a line saying to run the cell."""
+        return (f'<div class="tk-snapshot"><p><b>Run this cell to use the explorer</b> (a saved notebook shows '
+                f'this snapshot of it).</p><p class="tk-meta">{html.escape(self.describe())}</p>'
+                f"{summary_html(self.result)}</div>")
+
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
         bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = self.snapshot_html()
         bundle["text/plain"] = f"talkhis explorer: {self.describe()}"
         return bundle

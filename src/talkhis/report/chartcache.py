@@ -38,8 +38,9 @@ def _versions() -> dict[str, str]:
 
     from .._version import __version__
 
-    source = Path(__file__).with_name("plots.py").read_bytes()
-    found = {"talkhis": __version__, "plots.py": hashlib.sha256(source).hexdigest(), "format": str(_FORMAT)}
+    found = {"talkhis": __version__, "format": str(_FORMAT)}
+    for module in ("plots.py", "labels.py"):
+        found[module] = hashlib.sha256(Path(__file__).with_name(module).read_bytes()).hexdigest()
     for package in ("matplotlib", "fontpkg-noto-sans-arabic", "arabic-reshaper", "python-bidi"):
         try:
             found[package] = version(package)

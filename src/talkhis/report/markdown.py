@@ -1,10 +1,32 @@
-"""Markdown tables, for the terminal, notebooks and evaluation reports."""
+"""Markdown tables, for the terminal, notebooks and evaluation reports.
+
+A table is a :class:`MarkdownTable`: a plain ``str`` of Markdown that a notebook shows as an
+HTML table whose Arabic cells read right to left (:class:`talkhis.report.html.Table`), since
+Markdown tables have no way to say a cell is right to left."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["markdown_table"]
+from .html import Table
+
+__all__ = ["markdown_table", "MarkdownTable"]
+
+
+class MarkdownTable(str):
+    """The Markdown text of a table, which Jupyter shows as HTML with right-to-left Arabic cells."""
+
+    header: list[str]
+    rows: list[list[object]]
+
+    def _repr_html_(self) -> str:
+        return Table(self.header, self.rows).to_html()
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"<table of {len(self.rows)} rows: {', '.join(self.header)}>"
 
 
 def _cell(value: object) -> str:
@@ -14,7 +36,7 @@ def _cell(value: object) -> str:
     return " ".join(str(value).split()).replace("|", "\\|")
 
 
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> MarkdownTable:
     """A GitHub-flavoured Markdown table; cells are flattened to one line and ``|`` escaped.
 
     Raises:
@@ -25,4 +47,6 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> s
             raise ValueError(f"row {n} has {len(row)} cells; the header has {len(header)} columns")
     lines = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+    table = MarkdownTable("\n".join(lines) + "\n")
+    table.header, table.rows = [str(h) for h in header], [list(r) for r in rows]
+    return table

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..corpus.lang import arabic_ratio
+from .labels import short_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -136,11 +137,10 @@ def figure_and_axes(ax: Axes | None, size: tuple[float, float], name: str) -> tu
 # ---------------------------------------------------------------------------- labels
 
 
-def _cluster_label(cluster, english: Mapping[int, str] | None = None, n_terms: int = 3) -> str:
-    """Arabic top terms (shaped), with the English gloss when one is given."""
-    arabic = shape(" ".join(cluster.terms[:n_terms]) or cluster.label[:30])
-    gloss = (english or {}).get(cluster.id)
-    return f"{arabic} · {gloss}" if gloss else arabic
+def _cluster_label(cluster, english: Mapping[int, str] | None = None) -> str:
+    """A short label (:func:`talkhis.report.labels.short_label`): salient words of the English
+    gloss when one is given, else the Arabic top terms, shaped."""
+    return shape(short_label(cluster.label, (english or {}).get(cluster.id), cluster.terms))
 
 
 def _article_labels(result: Result) -> dict[str, str]:
@@ -242,9 +242,11 @@ def plot_coverage_heatmap(result: Result, *, ax: Axes | None = None, top: int = 
         _label_cells(ax, counts, "{}", counts.max() / 2)
         ax.set_xticks(range(len(clusters)), names, rotation=55, ha="right", fontsize=8)
         ax.set_yticks(range(len(rows.labels)), rows.labels, fontsize=8 if len(rows.labels) <= 15 else 6.5)
-        ax.set_xlabel("content cluster (id: top terms)")
+        ax.set_xlabel("content cluster (id: salient words)")
         _title(ax, "coverage_heatmap", rows.note)
-        fig.colorbar(image, ax=ax, label="sentences in the cluster", shrink=0.8)
+        from matplotlib.ticker import MaxNLocator
+
+        fig.colorbar(image, ax=ax, label="sentences in the cluster", shrink=0.8, ticks=MaxNLocator(integer=True))
     return fig
 
 
@@ -260,7 +262,7 @@ def plot_cluster_coverage(result: Result, *, ax: Axes | None = None, top: int = 
         in_summary = {s.cluster for s in result.summary}
         colors = ["tab:orange" if c.id in in_summary else "tab:blue" for c in clusters]
         ax.barh(range(len(clusters)), [c.coverage for c in clusters], color=colors)
-        ax.set_yticks(range(len(clusters)), [f"{_cluster_label(c, english)} :{c.id}" for c in clusters], fontsize=8)
+        ax.set_yticks(range(len(clusters)), [f"{c.id}: {_cluster_label(c, english)}" for c in clusters], fontsize=8)
         ax.set_xlabel(f"stories reporting it (of {result.n_stories}; copies counted once)")
         step = max(1, int(np.ceil(result.n_stories / 12)))
         ax.set_xticks(range(0, result.n_stories + 1, step))
@@ -309,7 +311,7 @@ def plot_sentence_map(result: Result, *, ax: Axes | None = None, top: int = 8,
     from matplotlib.lines import Line2D
 
     with arabic_font():
-        fig, ax = figure_and_axes(ax, (9, 6.5), "sentence_map")
+        fig, ax = figure_and_axes(ax, (11, 6.5), "sentence_map")
         n = len(result.sentences)
         shown = np.arange(n) if n <= MAX_POINTS else np.linspace(0, n - 1, MAX_POINTS).astype(int)
         xy = np.zeros((n, 2))
@@ -329,7 +331,8 @@ def plot_sentence_map(result: Result, *, ax: Axes | None = None, top: int = 8,
             names = _article_labels(result)
             handles = [Line2D([], [], marker=markers[k], linestyle="", markerfacecolor="white", markeredgecolor="black",
                               label=names[a]) for k, a in enumerate(articles)]
-            ax.add_artist(ax.legend(handles=handles, title="article (marker)", fontsize=7, title_fontsize=8, loc="upper left"))
+            ax.add_artist(ax.legend(handles=handles, title="article (marker)", fontsize=7, title_fontsize=8,
+                                   loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0))
         else:
             ax.scatter(xy[shown, 0], xy[shown, 1], c=colours, s=8, linewidths=0)
         texts = []
@@ -337,12 +340,14 @@ def plot_sentence_map(result: Result, *, ax: Axes | None = None, top: int = 8,
             members = np.intersect1d(np.asarray(c.members), shown)
             if len(members):
                 centre = xy[members].mean(axis=0)
-                texts.append(ax.text(centre[0], centre[1], _cluster_label(c, english, 2), fontsize=8, ha="center",
+                texts.append(ax.text(centre[0], centre[1], str(c.id), fontsize=8, ha="center", va="center",
                                      bbox={"boxstyle": "round", "fc": "white", "ec": colour_of[c.id], "alpha": 0.8}))
-        handles = [Line2D([], [], marker="o", linestyle="", color=colour_of[c.id], label=f"{c.id}: {_cluster_label(c, english, 2)}")
+        handles = [Line2D([], [], marker="o", linestyle="", color=colour_of[c.id], label=f"{c.id}: {_cluster_label(c, english)}")
                    for c in widest]
         handles.append(Line2D([], [], marker="o", linestyle="", color="lightgrey", label="other clusters"))
-        ax.legend(handles=handles, title="content cluster", fontsize=7, title_fontsize=8, loc="lower right")
+        # both legends beside the axes, and only cluster ids on the points, so no label covers a point
+        ax.legend(handles=handles, title="content cluster (id on the map)", fontsize=7, title_fontsize=8, loc="lower left",
+                  bbox_to_anchor=(1.01, 0.0), borderaxespad=0)
         _spread(ax, texts)
         note = f"{len(shown):,} of {n:,} sentences drawn" if len(shown) < n else ""
         _title(ax, "sentence_map", note)

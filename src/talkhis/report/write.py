@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ..align.periods import UNDATED, period_order
 from ..errors import InputError
 from ..translate import adequacy_fields, adequacy_label, adequacy_warning
+from .html import arabic
 from .outdir import output_dir
 from .plots import CAPTIONS, TITLES
 from .table import sentences_csv
@@ -103,7 +104,7 @@ def summary_dict(result: Result) -> dict:
         "summary": [
             {
                 "section": section_title(s.period, order),
-                "text": s.sentence.text,
+                "text": s.sentence.line,
                 "translation": t.text,
                 "translation_source": t.source,
                 "translation_note": t.note,
@@ -199,42 +200,59 @@ def render_charts(result: Result, dpi: int = 110) -> dict[str, bytes]:
     clusters wherever their sentences have English; an identical earlier render is reused from
     the cache unless the run has the cache off (see :mod:`talkhis.report.chartcache`)."""
     from .chartcache import render_pngs
-    from .labels import english_labels
+    from .labels import glosses
 
-    english = {k: v for k, v in english_labels(result).items() if v}
-    return render_pngs(result, dpi, english=english, use_cache=result.options.cache)
+    return render_pngs(result, dpi, english=glosses(result), use_cache=result.options.cache)
 
 
 _CSS = """
 body{font-family:'Noto Sans Arabic','Noto Sans','DejaVu Sans',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #ddd;padding:.6em;vertical-align:top}
-td.ar{direction:rtl;text-align:right;font-size:1.15em;width:42%}td.en{width:38%}
+td.ar{font-size:1.15em;width:42%}td.en{width:38%}
 .meta{color:#555;font-size:.85em}.untranslated{color:#a33;font-style:italic}.warn{color:#a33;font-weight:bold;font-size:.85em}
-figure{margin:2em 0}img{max-width:100%}figcaption{color:#555;font-size:.9em}
+figure{margin:2em 0}img{max-width:100%}figcaption{color:#555;font-size:.9em}.tk-view{min-height:200px}
 """
 
 
-def report_html(result: Result, charts: dict[str, bytes], data: dict | None = None) -> str:
-    """A self-contained HTML report: the summary in one section per period, Arabic right to left
-    beside the English with each sentence's sources, the charts embedded, and what was read."""
+def _summary_rows(result: Result, items: list[tuple[int, dict]]) -> str:
+    esc = html.escape
+    rows = []
+    for n, item in items:
+        english = (
+            f"{esc(item['translation'])}<div class='meta'>translation: {esc(adequacy_label(item))}</div>"
+            + (f"<div class='warn'>⚠ {esc(adequacy_warning(item))}</div>" if adequacy_warning(item) else "")
+            if item["translation"] is not None
+            else f"<span class='untranslated'>untranslated: {esc(item['translation_note'] or '')}</span>"
+        )
+        rows.append(f"<tr><td>{n}</td>{arabic(item['text'])}<td class='en' lang='en'>{english}</td>"
+                    f"<td class='meta'>{esc(_where(result, item)).replace(' · sources: ', '<br>')}</td></tr>")
+    return "".join(rows)
+
+
+def _views(result: Result) -> str:
+    """The interactive views (:mod:`.interactive`) with their headings and captions, after one
+    inlined copy of plotly.js."""
+    from . import interactive
+    from .labels import glosses
+
+    views = interactive.views_html(result, glosses(result))
+    parts = [f"<script>{interactive.plotly_js()}</script>"]
+    for name, fragment in views.items():
+        parts.append(f"<h2>{html.escape(interactive.HEADINGS[name])}</h2><figure>{fragment}"
+                     f"<figcaption>{html.escape(interactive.CAPTIONS[name])}</figcaption></figure>")
+    return "\n".join(parts)
+
+
+def report_html(result: Result, charts: dict[str, bytes] | None = None, data: dict | None = None) -> str:
+    """A self-contained HTML report that opens offline: the summary in one section per period,
+    Arabic right to left beside the English with each sentence's sources; who reports what, the
+    story over time, the sentence map and the coverage heatmap as interactive views (plotly.js
+    inlined once); any static ``charts`` (PNG bytes, each carrying its own caption); and what
+    was read."""
     data = data or summary_dict(result)
     esc = html.escape
-    sections = []
-    for title, items in _sections(data):
-        rows = []
-        for n, item in items:
-            english = (
-                f"{esc(item['translation'])}<div class='meta'>translation: {esc(adequacy_label(item))}</div>"
-                + (f"<div class='warn'>⚠ {esc(adequacy_warning(item))}</div>" if adequacy_warning(item) else "")
-                if item["translation"] is not None
-                else f"<span class='untranslated'>untranslated: {esc(item['translation_note'] or '')}</span>"
-            )
-            rows.append(
-                f"<tr><td>{n}</td><td class='ar' lang='ar'>{esc(item['text'])}</td><td class='en'>{english}</td>"
-                f"<td class='meta'>{esc(_where(result, item)).replace(' · sources: ', '<br>')}</td></tr>"
-            )
-        sections.append(f"<h2>{esc(title)}</h2>\n<table><tr><th>#</th><th>Arabic</th><th>English</th>"
-                        f"<th>Where from</th></tr>{''.join(rows)}</table>")
+    sections = [f"<h2>{esc(title)}</h2>\n<table><tr><th>#</th><th>Arabic</th><th>English</th>"
+                f"<th>Where from</th></tr>{_summary_rows(result, items)}</table>" for title, items in _sections(data)]
     articles = "".join(
         f"<tr><td>{esc(a['id'])}</td><td>{esc(a['outlet'] or '')}</td><td>{esc(a['date'] or 'undated')}</td>"
         f"<td>{a['sentences']}</td><td>{esc(a['duplicate_of'] or '')}</td>"
@@ -242,28 +260,30 @@ def report_html(result: Result, charts: dict[str, bytes], data: dict | None = No
         for a in data["articles"]
     )
     figures = "".join(
-        f"<figure><img alt='{esc(TITLES.get(name, name))}' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
-        f"<figcaption>{esc(CAPTIONS.get(name, ''))}</figcaption></figure>"
-        for name, png in charts.items()
+        f"<figure><img alt='{esc(TITLES.get(name, name))}: {esc(CAPTIONS.get(name, ''))}' "
+        f"src='data:image/png;base64,{base64.b64encode(png).decode()}'></figure>"
+        for name, png in (charts or {}).items()
     )
     notes = "".join(f"<p class='meta'>Note: {esc(n)}</p>" for n in data["notes"])
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>talkhis summary</title><style>{_CSS}</style></head>
 <body>
-<h1>تلخيص · Summary of {len(data['articles'])} articles</h1>
+<h1>{arabic("تلخيص", "span", css="ar-title")} · Summary of {len(data['articles'])} articles</h1>
 <p class="meta">Embedder {esc(result.embedder)} · translator {esc(result.translator)} · talkhis {esc(data['config']['talkhis_version'])}</p>
 {notes}
 {''.join(sections)}
-<h2>Coverage</h2>{figures}
+{_views(result)}
+{f"<h2>Static charts</h2>{figures}" if figures else ""}
 <h2>Articles read</h2>
 <table><tr><th>id</th><th>outlet</th><th>date</th><th>segments</th><th>copy of</th><th>boilerplate removed</th></tr>{articles}</table>
 </body></html>
 """
 
 
-def write_outputs(result: Result, out: str | Path, *, force: bool = False) -> Path:
+def write_outputs(result: Result, out: str | Path, *, force: bool = False, pngs: bool = False) -> Path:
     """Write ``summary.json``, ``summary.md``, ``report.html``, ``sentences.csv`` (see
-    :mod:`talkhis.report.table`) and one PNG per chart into
+    :mod:`talkhis.report.table`) and, with ``pngs``, one static PNG per chart (for papers; drawing
+    them is most of a run's time, so they are made only when asked for) into
     ``out``, whole or not at all (see :func:`talkhis.report.outdir.output_dir`; ``force`` allows a
     folder that holds other files, which are left as they are).
 
@@ -275,7 +295,7 @@ def write_outputs(result: Result, out: str | Path, *, force: bool = False) -> Pa
         raise InputError(f"{out}: is the input folder; choose another output folder")
     with output_dir(out, force=force) as tmp:
         data = summary_dict(result)
-        charts = render_charts(result)
+        charts = render_charts(result) if pngs else {}
         (tmp / "summary.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         (tmp / "summary.md").write_text(summary_markdown(result, data), encoding="utf-8")
         (tmp / "report.html").write_text(report_html(result, charts, data), encoding="utf-8")

@@ -80,19 +80,38 @@ def read_memory_rows(path: str | Path) -> list[MemoryRow]:
     header = [c.strip() for c in numbered[0][1].split("\t")] if numbered else []
     if not set(REQUIRED) <= set(header):
         raise InputError(f"{path}: a translation memory needs 'arabic' and 'english' columns")
-    rows = []
+    rows, problems = [], []
     for n, line in numbered[1:]:
         fields = line.split("\t")
         if len(fields) != len(header):
-            raise InputError(f"{path} line {n}: {len(fields)} columns, expected {len(header)} ({', '.join(header)}); "
-                             "is a tab missing or one too many?")
+            problems.append(f"{path} line {n}: {len(fields)} columns, expected {len(header)} ({', '.join(header)}); "
+                            "is a tab missing or one too many?")
+            continue
         row = MemoryRow(n, **{k: v.strip() for k, v in zip(header, fields) if k in _FIELDS})
         if not row.arabic:
-            raise InputError(f"{row.where(path)}: the 'arabic' field is empty")
-        if row.sentence and not row.sentence.isdigit():
-            raise InputError(f"{row.where(path)}: sentence {row.sentence!r} is not a whole number")
-        rows.append(row)
+            problems.append(f"{row.where(path)}: the 'arabic' field is empty")
+        elif row.sentence and not row.sentence.isdigit():
+            problems.append(f"{row.where(path)}: sentence {row.sentence!r} is not a whole number")
+        else:
+            rows.append(row)
+    raise_problems(problems)
     return rows
+
+
+#: Most problems of a file listed in one error; the rest are counted.
+MAX_LISTED = 20
+
+
+def raise_problems(problems: Sequence[str]) -> None:
+    """Raise one :class:`InputError` listing every problem found in a file, one per line (at
+    most :data:`MAX_LISTED`, then how many more), so that one run shows all there is to fix."""
+    if not problems:
+        return
+    if len(problems) == 1:
+        raise InputError(problems[0])
+    listed = "\n".join(f"  {p}" for p in problems[:MAX_LISTED])
+    more = f"\n  … and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+    raise InputError(f"{len(problems)} problems:\n{listed}{more}")
 
 
 def check_memory(path: str | Path, rows: Sequence[MemoryRow], *, articles: Collection[str] | None = None,
@@ -100,29 +119,27 @@ def check_memory(path: str | Path, rows: Sequence[MemoryRow], *, articles: Colle
     """Check the content of a memory a person wrote and return each row's adequacy.
 
     Raises:
-        InputError: a row names an article that is not in ``articles`` (when given), or its
-            English scores below the adequacy cut against its Arabic (the message names the
-            first such row and counts the others).
+        InputError: rows name an article that is not in ``articles`` (when given), or their
+            English scores below the adequacy cut against their Arabic; the message lists every
+            such row (see :func:`raise_problems`).
     """
     path = Path(path)
+    problems = []
     if articles is not None:
         known = set(articles)
-        for row in rows:
-            if row.article and row.article not in known:
-                raise InputError(f"{row.where(path)}: article {row.article!r} is not one of the {len(known)} articles "
-                                 "of the folder; was this file exported from another folder?")
+        problems += [(row.line, f"{row.where(path)}: article {row.article!r} is not one of the {len(known)} articles of the "
+                     "folder; was this file exported from another folder?"
+                     ) for row in rows if row.article and row.article not in known]
     scorer = scorer or AdequacyScorer()
     filled = [r for r in rows if r.english]
     scores = dict(zip((r.line for r in filled), scorer.scores([r.arabic for r in filled], [r.english for r in filled])))
-    low = [r for r in filled if not passes(scores[r.line], scorer.cut)]
-    if low:
-        cal, first = scorer.calibration, low[0]
-        more = f" ({len(low) - 1} more rows below the cut)" if len(low) > 1 else ""
-        raise InputError(
-            f"{first.where(path)}: the English does not match the Arabic (adequacy {scores[first.line]:.2f}; the "
-            f"shipped memory's faithful pairs score {cal.faithful['min']:.2f}-{cal.faithful['max']:.2f}, the cut is "
-            f"{cal.cut:.2f}); is it on the right row?{more}"
-        )
+    cal = scorer.calibration
+    problems += [(
+        row.line, f"{row.where(path)}: the English does not match the Arabic (adequacy {scores[row.line]:.2f}; the shipped "
+        f"memory's faithful pairs score {cal.faithful['min']:.2f}-{cal.faithful['max']:.2f}, the cut is "
+        f"{cal.cut:.2f}); is it on the right row?")
+        for row in filled if not passes(scores[row.line], scorer.cut)]
+    raise_problems([message for _, message in sorted(problems)])
     return [scores.get(r.line) for r in rows]
 
 

@@ -89,7 +89,7 @@ def export_todo(folder: str | Path, out: str | Path, *, translator: str = "refer
         f"# talkhis: {len(todo)} of {len(segments)} distinct segments of {folder} that '{translator}' does not translate.",
         "# Write the English of each Arabic segment in the last column (tab-separated, UTF-8); leave it empty to skip",
         "# a row. Each English must say what its Arabic says: rows that do not match are refused when the file is read.",
-        f"# Then run: talkhis summarize {folder} --translator reference:{out.name}+{translator}",
+        f"# Then run: talkhis summarize {folder} --translator reference:{out}+{translator}",
         "\t".join(HEADER),
     ]
     lines += ["\t".join((s.article, str(s.index), " ".join(s.text.split()), "")) for s in todo]
@@ -102,7 +102,7 @@ def check_translations(path: str | Path, folder: str | Path | None = None, **loa
     (columns, articles of ``folder`` when given, English matching its Arabic).
 
     Raises:
-        InputError: the first problem found, naming its line.
+        InputError: every problem found, each naming its line (see :func:`.memory.raise_problems`).
     """
     from ..corpus import load_corpus
 
