@@ -55,8 +55,8 @@ class Explorer:
         self.threshold = w.FloatSlider(value=options.threshold, min=0.05, max=1.0, step=0.05,
                                        description="cluster threshold (cosine distance)", readout_format=".2f",
                                        **slider)
-        self.link_threshold = w.FloatSlider(value=options.link_threshold, min=0.3, max=1.5, step=0.05, readout_format=".2f",
-                                            description="same-fact link threshold (cosine + 1.5 × shared terms)",
+        self.link_threshold = w.FloatSlider(value=options.link_threshold, min=0.05, max=0.95, step=0.05,
+                                            readout_format=".2f", description="same-fact link threshold (probability)",
                                             **slider)
         self.unit = w.ToggleButtons(options=["sentences", "words"], value="words" if budget.words else "sentences",
                                     description="budget in")
