@@ -13,7 +13,7 @@ the honest estimate of what the shipped model does on unseen articles.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,7 +32,7 @@ __all__ = ["TARGET_PRECISION", "REGULARISATION", "LinkExamples", "HeldOut", "lin
            "held_out_links", "link_curve"]
 
 #: Precision the threshold is chosen for, on the pairs the model is fitted on.
-TARGET_PRECISION = 0.9
+TARGET_PRECISION = 0.95
 #: Inverse L2 strength of the logistic regression (scikit-learn's ``C``).
 REGULARISATION = 100.0
 
@@ -53,13 +53,23 @@ class LinkExamples:
                         dtype=bool)
 
 
-def link_examples(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Corpus, gold: Gold) -> LinkExamples:
-    """The candidate pairs of ``sentences`` labelled by ``gold`` (see the module docstring)."""
-    pairs = score_pairs(sentences, vectors, corpus)
-    x = np.array([[p.cosine, p.overlap, p.numbers_agree] for p in pairs], dtype=np.float64).reshape(-1, 3)
-    facts = [facts_of(s, gold) for s in sentences]
-    y = np.array([bool(facts[p.i] & facts[p.j]) for p in pairs], dtype=np.int64)
-    return LinkExamples(list(sentences), corpus, pairs, x, y)
+def link_examples(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Corpus, gold: Gold, *,
+                  unrelated: Collection[str] = ()) -> LinkExamples:
+    """The candidate pairs of ``sentences`` labelled by ``gold`` (see the module docstring).
+
+    ``unrelated`` names articles known to share no fact with the annotated ones (other
+    subjects entirely, such as EASC articles on sport or health beside the seeds): their pairs
+    with an annotated article are examples of pairs that do not report the same fact; pairs of
+    two unannotated articles are left out."""
+    annotated = set(gold.articles)
+    scored = [p for p in score_pairs(sentences, vectors, corpus)
+              if {sentences[p.i].article, sentences[p.j].article} <= annotated
+              or len({sentences[p.i].article, sentences[p.j].article} & annotated) == 1
+              and {sentences[p.i].article, sentences[p.j].article} - annotated <= set(unrelated)]
+    x = np.array([[p.cosine, p.overlap, p.numbers_agree] for p in scored], dtype=np.float64).reshape(-1, 3)
+    facts = [facts_of(s, gold) if s.article in annotated else frozenset() for s in sentences]
+    y = np.array([bool(facts[p.i] & facts[p.j]) for p in scored], dtype=np.int64)
+    return LinkExamples(list(sentences), corpus, scored, x, y)
 
 
 def _threshold(p: np.ndarray, y: np.ndarray, target: float) -> float:
@@ -103,15 +113,18 @@ class HeldOut:
 def held_out_links(examples: LinkExamples, gold: Gold, *, target: float = TARGET_PRECISION,
                    regularisation: float = REGULARISATION) -> HeldOut:
     """Leave one article out: fit on the pairs that do not involve it, link its pairs at that
-    fold's threshold, score them against the gold (copies of each other left out)."""
+    fold's threshold, score them against the gold (copies of each other left out). A fold
+    whose other articles hold no linked pair (or no unlinked one) links nothing."""
     copies = examples.corpus.copies()
     folds = {}
     for article in gold.articles:
         test = examples.involving(article)
-        model = fit_link_model(examples.x[~test], examples.y[~test], target=target, regularisation=regularisation)
-        q = quantize(model.probability(examples.x))
-        chosen = [(examples.sentences[p.i], examples.sentences[p.j])
-                  for p, t, k in zip(examples.pairs, test, q.tolist()) if t and k >= qkey(model.threshold)]
+        chosen = []
+        if len(set(examples.y[~test].tolist())) == 2:  # else nothing to fit: no link for this fold
+            model = fit_link_model(examples.x[~test], examples.y[~test], target=target, regularisation=regularisation)
+            q = quantize(model.probability(examples.x))
+            chosen = [(examples.sentences[p.i], examples.sentences[p.j])
+                      for p, t, k in zip(examples.pairs, test, q.tolist()) if t and k >= qkey(model.threshold)]
         folds[article] = link_scores(chosen, gold, copies=copies, involving=article)
     return HeldOut(folds)
 
