@@ -103,8 +103,11 @@ class Links:
     def coverage(self, story: Mapping[str, str]) -> list[int]:
         """For every sentence, how many distinct stories report its fact: its own and those of
         the sentences linked to it (``story`` maps an article to its story, so a near-copy
-        counts once, e.g. ``Corpus.story``'s values)."""
-        return [len({story[s.article], *(story[self.sentences[k].article] for k in self._partners.get(i, []))})
+        counts once, e.g. ``Corpus.story``'s values; an article it does not name is its own)."""
+        def of(article: str) -> str:
+            return story.get(article, article)
+
+        return [len({of(s.article), *(of(self.sentences[k].article) for k in self._partners.get(i, []))})
                 for i, s in enumerate(self.sentences)]
 
     def as_sentence_pairs(self) -> list[tuple[Sentence, Sentence]]:

@@ -205,7 +205,7 @@ def _clusters_shown(result: Result, top: int):
 def _fact_coverage(result: Result) -> dict[int, int]:
     """Each cluster's widest same-fact coverage: the most stories that report the fact of one of
     its sentences (read from the run's links; the cluster's own coverage when it has none)."""
-    if result.links is None:
+    if result.links is None or len(result.links.sentences) != len(result.sentences):
         return {c.id: c.coverage for c in result.clusters}
     coverage = result.links.coverage({a.id: result.corpus.story(a.id) for a in result.corpus.articles})
     return {c.id: max((coverage[m] for m in c.members), default=0) for c in result.clusters}
