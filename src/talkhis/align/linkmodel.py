@@ -123,24 +123,29 @@ class PairEvidence:
         self.story = [copies.get(s.article) or s.article for s in self.sentences]
         self.story_label = np.unique(np.asarray(self.story, dtype=object).astype(str), return_inverse=True)[1] \
             if self.sentences else np.zeros(0, dtype=np.int64)
-        by_text: dict[str, set[str]] = {}
-        self.terms = [by_text.get(s.text) or by_text.setdefault(s.text, content_terms(s.text)) for s in self.sentences]
+        row: dict[str, int] = {}
+        self.text_row = np.array([row.setdefault(s.text, len(row)) for s in self.sentences], dtype=np.int64)
+        text_terms = [content_terms(t) for t in row]
+        self.terms = [text_terms[r] for r in self.text_row.tolist()]
         df: dict[str, int] = {}
-        for terms in by_text.values():
+        for terms in text_terms:
             for t in terms:
                 df[t] = df.get(t, 0) + 1
-        self.idf = {t: math.log(len(by_text) / d) for t, d in df.items()}
-        self.count_sets = [_counts(t) for t in self.terms]
-        self._lexical = _rows(self.terms, self.idf.__getitem__)
-        self._numbers = _rows(self.count_sets, lambda t: 1.0)
-        self.has_counts = np.array([bool(c) for c in self.count_sets])
+        self.idf = {t: math.log(len(text_terms) / d) for t, d in df.items()}
+        self._rarity = {t: round(w, 6) for t, w in self.idf.items()}
+        text_counts = [_counts(t) for t in text_terms]
+        self.count_sets = [text_counts[r] for r in self.text_row.tolist()]
+        # one row per distinct text; a sentence reads its text's row
+        self._lexical = _rows(text_terms, self.idf.__getitem__)
+        self._numbers = _rows(text_counts, lambda t: 1.0)
+        self._has_counts = np.array([bool(c) for c in text_counts], dtype=bool)
 
     def features(self, i: np.ndarray, j: np.ndarray, cosine: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The feature rows (columns :data:`FEATURES`) of the pairs ``(i[k], j[k])`` with
         vector cosines ``cosine``, and whether each pair may link at all (its figures agree)."""
-        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        i, j = self.text_row[np.asarray(i, dtype=np.int64)], self.text_row[np.asarray(j, dtype=np.int64)]
         overlap = _row_dots(self._lexical, i, j)
-        both = self.has_counts[i] & self.has_counts[j]
+        both = self._has_counts[i] & self._has_counts[j]
         agree = both & (_row_dots(self._numbers, i, j) > 0)
         x = np.column_stack([np.asarray(cosine, dtype=np.float64), overlap, agree]).astype(np.float64)
         return x, ~both | agree
@@ -148,7 +153,7 @@ class PairEvidence:
     def shared(self, i: int, j: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The counts the two sentences share, and (at most five, rarest first) their shared terms."""
         terms = self.terms[i] & self.terms[j]
-        top = sorted(terms, key=lambda t: (-round(self.idf[t], 6), t))[:5]
+        top = sorted(terms, key=lambda t: (-self._rarity[t], t))[:5]
         return tuple(sorted(t[1:] for t in self.count_sets[i] & self.count_sets[j])), tuple(top)
 
 

@@ -139,7 +139,7 @@ def _cosines(v: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 
 def _check(sentences: Sequence[Sentence], vectors: np.ndarray) -> np.ndarray:
-    v = np.asarray(vectors, dtype=np.float64)
+    v = np.ascontiguousarray(vectors, dtype=np.float32)  # as the pair index compares them
     if len(v) != len(sentences):
         raise ValueError(f"{len(v)} vectors for {len(sentences)} sentences")
     return v
@@ -152,8 +152,11 @@ class _OneStory:
     def __init__(self, sentences: Sequence[Sentence], v: np.ndarray) -> None:
         index = {a: k for k, a in enumerate(dict.fromkeys(s.article for s in sentences))}
         self.article = np.array([index[s.article] for s in sentences], dtype=np.int64)
-        sums = np.zeros((len(index), v.shape[1]))
-        np.add.at(sums, self.article, v)
+        from scipy.sparse import csr_matrix
+
+        member = csr_matrix((np.ones(len(self.article)), (self.article, np.arange(len(self.article)))),
+                            shape=(len(index), len(self.article)))
+        sums = np.asarray(member @ np.asarray(v, dtype=np.float64))
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         self.means = sums / np.where(norms > 0, norms, 1.0)
         self._known: dict[tuple[int, int], bool] = {}
@@ -164,7 +167,7 @@ class _OneStory:
     def pair(self, i: int, j: int) -> bool:
         key = (int(self.article[i]), int(self.article[j]))
         if key not in self._known:
-            self._known[key] = bool(self.pairs(np.array([i]), np.array([j]))[0])
+            self._known[key] = qkey(float(self.means[key[0]] @ self.means[key[1]])) >= qkey(ARTICLE_COSINE)
         return self._known[key]
 
 
@@ -225,8 +228,8 @@ def _text_pairs(v: np.ndarray, lead: np.ndarray, seed: int) -> tuple[np.ndarray,
     """Pairs ``a <= b`` of distinct texts (rows ``lead`` of ``v`` stand for them) with cosine at
     least :data:`CANDIDATE_COSINE`, from the pair index, and their cosines; ``a == b`` pairs a
     text with itself (cosine 1), for a text several stories carry."""
-    a, b, _ = similar_pairs(v[lead], CANDIDATE_COSINE - 1e-3, seed=seed)
-    cosine = _cosines(v, lead[a], lead[b])
+    a, b, sim = similar_pairs(v[lead], CANDIDATE_COSINE - 1e-3, seed=seed)
+    cosine = sim.astype(np.float64)  # the same float32 products as _cosines
     keep = quantize(cosine) >= qkey(CANDIDATE_COSINE)
     own = np.arange(len(lead))
     return (np.concatenate([a[keep], own]), np.concatenate([b[keep], own]),
