@@ -124,7 +124,7 @@ def test_highlighted_and_articles_html_mark_exactly_the_cluster(base):
 
 
 def test_rerun_cites_the_same_fact_links_at_the_link_threshold(base):
-    for at in (0.4, LINK_THRESHOLD, 1.4):
+    for at in (0.2, LINK_THRESHOLD, 1.4):
         run = rerun(base, link_threshold=at)
         assert [id(s.sentence) for s in run.summary] == [id(s.sentence) for s in base.summary]
         links = find_links(run.sentences, run.vectors, run.corpus, threshold=at)
@@ -132,7 +132,7 @@ def test_rerun_cites_the_same_fact_links_at_the_link_threshold(base):
             i = run.sentences.index(item.sentence)
             cited = {id(x) for x in item.sources if x is not item.sentence}
             assert cited == {id(run.sentences[k]) for k in links.sources_of(i)}
-    loose, strict = rerun(base, link_threshold=0.4), rerun(base, link_threshold=1.4)
+    loose, strict = rerun(base, link_threshold=0.2), rerun(base, link_threshold=1.4)
     assert sum(len(s.sources) for s in loose.summary) > sum(len(s.sources) for s in strict.summary)
 
 
@@ -200,12 +200,12 @@ def test_threshold_reclusters_without_embedding_again(explorer, base, monkeypatc
 
 def test_link_threshold_changes_what_the_summary_cites(explorer, base):
     rows = explorer.rows
-    explorer.link_threshold.value = 0.4
+    explorer.link_threshold.value = 0.05
     assert [(r.article, r.index) for r in explorer.rows] == [(r.article, r.index) for r in rows]
-    assert summary_dict(explorer.result) == summary_dict(rerun(base, link_threshold=0.4))
+    assert summary_dict(explorer.result) == summary_dict(rerun(base, link_threshold=0.05))
     assert sum(len(s.sources) for s in explorer.result.summary) > sum(len(s.sources) for s in base.summary)
     assert explorer.summary_view.value.count("cites: ") == len(rows)
-    assert "links ≥ 0.40" in explorer.status.value
+    assert "links ≥ 0.05" in explorer.status.value
 
 
 def test_choosing_a_cluster_highlights_its_sentences(explorer):

@@ -100,3 +100,14 @@ def test_a_result_without_a_selection_is_refused(result):
 
     with pytest.raises(ValueError, match="no selection"):
         sentence_rows(replace(result, selection=None))
+
+
+def test_coverage_counts_the_stories_linked_as_the_same_fact(result):
+    rows = sentence_rows(result)
+    story = {a.id: result.corpus.story(a.id) for a in result.corpus.articles}
+    for r, s, i in zip(rows, result.sentences, range(len(rows))):
+        linked = {story[result.sentences[j].article] for j in result.links.sources_of(i)}
+        assert r["coverage"] == len({story[s.article]} | linked)
+    position = {(r["article"], r["sentence"]): r for r in rows}
+    for item in result.summary:  # "reported by N stories" says the same as the table
+        assert position[(item.sentence.article, item.sentence.index)]["coverage"] == item.coverage

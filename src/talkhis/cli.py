@@ -68,8 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_translation_options(s)
     s.add_argument("--cluster", default="agglomerative", choices=METHODS, help="clustering method")
     s.add_argument("--threshold", type=_number_in(0, 2), default=0.5, help="cosine distance at which clusters stop merging (default 0.5)")
-    s.add_argument("--link-threshold", type=_number_in(0, 3), default=None,
-                   help="score a pair of sentences needs to be cited as the same fact (default 0.75; higher: fewer, surer sources)")
+    s.add_argument("--link-threshold", type=_number_in(0, 1), default=None,
+                   help="probability a pair of sentences needs to be cited as the same fact (default: the shipped "
+                        "link model's threshold; higher: fewer, surer sources)")
     s.add_argument("--max-mb", type=_number_in(0, 1e6, low_open=True), default=MAX_BYTES / 1e6, help=f"largest article accepted, in MB (default {MAX_BYTES / 1e6:g})")
     s.add_argument("--strict", action="store_true", help="stop at the first unusable file instead of skipping it")
     s.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")

@@ -1,88 +1,76 @@
 """Links between sentences of different articles that report the same fact.
 
-A content cluster (:mod:`talkhis.align.cluster`) groups sentences on one *topic*; a summary sentence
-must cite only sentences that report the same *fact* (event, claim or figure), so links are
-built separately, and more strictly:
+A content cluster (:mod:`talkhis.align.cluster`) groups sentences on one *topic*; a summary
+sentence must cite only sentences that report the same *fact* (event, claim or figure), so links
+are built separately, and more strictly:
 
-1. Candidates are the pairs of sentences from articles of different stories whose vectors have
-   a cosine of at least :data:`CANDIDATE_COSINE`. An article and its
-   near-copy (``Article.duplicate_of``) are one story: their sentences are linked only as copies,
-   each sentence of the copy to the sentence it copies (mutual best match, similarity at least
+1. Candidates are the pairs of sentences of different stories whose vectors have a cosine of at
+   least :data:`CANDIDATE_COSINE`, from articles on one story (mean sentence vectors at
+   :data:`ARTICLE_COSINE` or more), found through the pair index of
+   :mod:`talkhis.align.neighbours` over the distinct texts (work linear in their number, not a
+   pass over all pairs; exact up to a thousand distinct texts). An article and its near-copy
+   (``Article.duplicate_of``) are one story: their sentences are linked only as copies, each
+   sentence of the copy to the sentence it copies (mutual best match, similarity at least
    :data:`COPY_SIMILARITY`).
-2. Each candidate is scored ``cosine + lexical_weight * overlap``: the cosine of the two
-   sentence vectors, plus the IDF-weighted cosine of their content terms (normalised,
-   light-stemmed words without stopwords, and numbers with Arabic-Indic digits read as digits),
-   which rewards the names, figures and wording a paraphrase keeps.
-3. Two checks must pass: the numbers must agree (when both sentences state counts or amounts,
-   at least one is shared; years are not counts), and sentences of articles more than
-   :data:`PERIOD_DAYS` apart must share a number, since the same event is not news twice so far
-   apart while a standing figure (2,500 troops) can be.
-4. A candidate is a link when its score reaches the threshold.
+2. Each candidate gets the probability that it reports the same fact from the calibrated
+   :class:`~talkhis.align.linkmodel.LinkModel` (cosine, IDF-weighted shared terms, counts that
+   agree); a pair whose counts disagree is never a link. The features belong to the two texts,
+   so a text that many articles carry is scored once.
+3. A candidate is a link when its quantised probability reaches the threshold (the model's by
+   default). Each sentence keeps at most ``max_links`` links of its own, the best by quantised
+   probability then partner index; a pair is a link when either of its sentences keeps it. So
+   a fact repeated in hundreds of articles makes a number of links linear in the number of
+   sentences, not quadratic, and a sentence may still be cited by more than ``max_links``.
 
-The default threshold and weight were chosen on the hand-made gold of the five seed articles
-(``data/gold``) by leave-one-article-out; ``benchmarks/bench_links.py`` reproduces the figures
-in ``benchmarks/README.md``. Scores are quantised (:mod:`talkhis.stable`) before they are
-compared, and ties are broken by sentence index, so the links are the same on any machine.
+:func:`score_pairs` scores every candidate pair by a dense pass, for small inputs (fitting and
+evaluating on the gold); on them :func:`find_links` gives the same links. Ties are broken on
+sentence indices, so the links are the same on any machine.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Sequence
+import heapq
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..corpus.dates import as_date
-from ..corpus.lang import get_language
 from ..stable import STEP, qkey, quantize
+from .linkmodel import LinkModel, PairEvidence
+from .neighbours import exact_similar_pairs, similar_pairs
 
 if TYPE_CHECKING:
     from ..corpus import Corpus, Sentence
 
-__all__ = [
-    "LinkedPair",
-    "Links",
-    "ScoredPair",
-    "THRESHOLD",
-    "LEXICAL_WEIGHT",
-    "COPY_SIMILARITY",
-    "CANDIDATE_COSINE",
-    "PERIOD_DAYS",
-    "content_terms",
-    "score_pairs",
-    "find_links",
-]
+__all__ = ["LinkedPair", "Links", "ScoredPair", "THRESHOLD", "ARTICLE_COSINE", "COPY_SIMILARITY", "CANDIDATE_COSINE", "MAX_LINKS",
+           "score_pairs", "find_links"]
 
-#: Score a pair needs to be linked (cosine + LEXICAL_WEIGHT * term overlap).
-THRESHOLD = 0.75
-#: Weight of the term overlap against the cosine of the sentence vectors.
-LEXICAL_WEIGHT = 1.5
+#: Probability a pair needs to be linked: the shipped model's threshold (see
+#: :class:`~talkhis.align.linkmodel.LinkModel`).
+THRESHOLD = LinkModel.default().threshold
 #: A sentence of a near-copy is linked to its best match in the original at this similarity.
 COPY_SIMILARITY = 0.9
 #: Pairs whose sentence vectors are less similar than this are not candidates (every linked
-#: pair of the gold is above 0.2 with ``use``), which keeps large inputs tractable.
+#: pair of the gold is above 0.2 with ``use``).
 CANDIDATE_COSINE = 0.2
-#: Articles further apart than this (by their dates) link only through a shared number.
-PERIOD_DAYS = 180
+#: Two articles whose mean sentence vectors are less similar than this are not on one story,
+#: and their sentences are not linked: on the seeds with ``use``, articles of the one story are
+#: at 0.70 or more, the seeds and the 53 EASC dev articles at 0.43 or less (a shared count
+#: alone, 2,500 troops against 2,500 party members, would otherwise link them).
+ARTICLE_COSINE = 0.5
+#: Links each sentence keeps of its own (copies aside): more than a summary line cites, and a
+#: bound on the work a fact repeated in hundreds of articles makes.
+MAX_LINKS = 10
 
-_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
-_SUFFIXES = ("هما", "ها", "هم", "ون", "ين", "ات", "ان", "يه", "يا", "ه", "ي", "ا")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_YEAR = re.compile(r"(?:19|20)\d\d")
-# Spellings of one name that normalisation leaves apart (أميركي / أمريكي, البنتاغون / البنتاجون).
-_SPELLINGS = (("اميرك", "امريك"), ("غون", "جون"))
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkedPair:
     """Sentences ``i < j`` (indices into the linked list) that report the same fact.
 
     Attributes:
-        score: quantised score (cosine + weight * term overlap); 1.0 for a copy.
-        evidence: why they were linked: ``copy``, the score parts, shared numbers and terms.
+        score: quantised probability that they report the same fact; 1.0 for a copy.
+        evidence: why they were linked: ``copy``, the features, shared numbers and terms.
         copy: True when one article is a near-copy of the other.
     """
 
@@ -112,159 +100,105 @@ class Links:
         key = lambda k: (self.sentences[k].article, self.sentences[k].index, k)  # noqa: E731
         return sorted(set(self._partners.get(i, [])), key=key)
 
+    def coverage(self, story: Mapping[str, str]) -> list[int]:
+        """For every sentence, how many distinct stories report its fact: its own and those of
+        the sentences linked to it (``story`` maps an article to its story, so a near-copy
+        counts once, e.g. ``Corpus.story``'s values; an article it does not name is its own)."""
+        def of(article: str) -> str:
+            return story.get(article, article)
+
+        return [len({of(s.article), *(of(self.sentences[k].article) for k in self._partners.get(i, []))})
+                for i, s in enumerate(self.sentences)]
+
     def as_sentence_pairs(self) -> list[tuple[Sentence, Sentence]]:
         """The linked pairs as sentence objects, e.g. for :func:`talkhis.evaluate.link_scores`."""
         return [(self.sentences[p.i], self.sentences[p.j]) for p in self.pairs]
 
 
-# ---------------------------------------------------------------------------- evidence
-
-
-def _stem(word: str) -> str:
-    for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            word = word[len(prefix) :]
-            break
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    for variant, usual in _SPELLINGS:
-        word = word.replace(variant, usual)
-    return word
-
-
-def content_terms(text: str) -> set[str]:
-    """The content terms of ``text``: normalised, light-stemmed words that are not stopwords
-    (at least three letters), and numbers written ``#2500`` (digit groups joined)."""
-    lang = get_language("ar")
-    stop = lang.stopwords()
-    terms = set()
-    for token in lang.tokenize(text):
-        if _NUMBER.fullmatch(token):
-            terms.add("#" + token.replace(",", ""))
-        elif token not in stop:
-            stem = _stem(token)
-            if len(stem) >= 3 and stem not in stop:
-                terms.add(stem)
-    return terms
-
-
-def _counts(terms: set[str]) -> set[str]:
-    """The numbers among ``terms`` that count or measure something: two digits or more, not a year."""
-    return {t for t in terms if t.startswith("#") and len(t) > 2 and not _YEAR.fullmatch(t[1:])}
-
-
-def _idf(term_sets: Sequence[set[str]]) -> dict[str, float]:
-    df: dict[str, int] = {}
-    for terms in term_sets:
-        for t in terms:
-            df[t] = df.get(t, 0) + 1
-    n = len(term_sets)
-    return {t: math.log(n / d) for t, d in df.items()}
-
-
-def _overlap(a: set[str], b: set[str], idf: dict[str, float]) -> float:
-    """IDF-weighted cosine of two term sets."""
-    norm = math.sqrt(sum(idf[t] ** 2 for t in a) * sum(idf[t] ** 2 for t in b))
-    return sum(idf[t] ** 2 for t in a & b) / norm if norm else 0.0
-
-
-# ---------------------------------------------------------------------------- scoring
-
-
 @dataclass(frozen=True)
 class ScoredPair:
-    """A candidate pair ``i < j`` that passed the checks, with the parts of its score and the
-    numbers and (at most five, rarest first) terms the two sentences share."""
+    """A candidate pair ``i < j`` whose counts agree, with its features, its probability, and
+    the numbers and (at most five, rarest first) terms the two sentences share."""
 
     i: int
     j: int
     cosine: float
     overlap: float
+    numbers_agree: bool
+    probability: float
     numbers: tuple[str, ...]
     terms: tuple[str, ...]
 
 
-def _story_of(sentences: Sequence[Sentence], corpus: Corpus | None) -> list[str]:
-    copies = corpus.copies() if corpus is not None else {}
-    return [copies.get(s.article) or s.article for s in sentences]
-
-
-def _term_matrix(terms: Sequence[set[str]], idf: dict[str, float]):
-    """Sparse rows whose dot products are :func:`_overlap` of the term sets: each term weighs
-    its IDF, each row is scaled to unit length."""
-    from scipy.sparse import csr_matrix
-
-    column: dict[str, int] = {}
-    rows, cols, data = [], [], []
-    for r, ts in enumerate(terms):
-        weights = {t: idf[t] for t in ts if idf[t] > 0}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
-        for t in sorted(weights):
-            rows.append(r)
-            cols.append(column.setdefault(t, len(column)))
-            data.append(weights[t] / norm)
-    return csr_matrix((data, (rows, cols)), shape=(len(terms), max(1, len(column))))
-
-
-def _similar_pairs(v: np.ndarray, story: Sequence[str], lexical=None, lexical_weight: float = 0.0,
-                   min_score: float | None = None):
-    """``(i, j, cosine)`` for ``i < j`` of different stories with cosine at least
-    :data:`CANDIDATE_COSINE` and, when ``min_score`` is given, a score ``cosine +
-    lexical_weight * overlap`` (overlap from the ``lexical`` rows of :func:`_term_matrix`) within
-    1e-6 of it or above; computed a block of rows at a time so memory stays linear."""
-    label = np.unique(np.asarray(story), return_inverse=True)[1]
-    block = max(16, min(1024, 40_000_000 // max(1, len(v))))
-    for start in range(0, len(v), block):
-        sim = v[start : start + block] @ v.T
-        keep = quantize(sim) >= qkey(CANDIDATE_COSINE)
-        if min_score is not None:
-            # a cheap pre-filter; the exact score of what passes is computed again per pair
-            keep &= sim + lexical_weight * (lexical[start : start + block] @ lexical.T).toarray() >= min_score - 1e-6
-        rows, cols = np.nonzero(keep)
-        rows = rows + start
-        keep = (cols > rows) & (label[rows] != label[cols])
-        for i, j in zip(rows[keep].tolist(), cols[keep].tolist()):
-            yield i, j, float(sim[i - start, j])
-
-
-def score_pairs(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Corpus | None = None, *,
-                min_score: float | None = None, lexical_weight: float = LEXICAL_WEIGHT) -> list[ScoredPair]:
-    """Every candidate pair of sentences of different stories that passes the number and
-    period checks, with its cosine, term overlap and shared evidence, in ``(i, j)`` order.
-    With ``min_score``, only the pairs whose ``cosine + lexical_weight * overlap`` can reach it
-    (the others are dropped before any per-pair work, which keeps large inputs fast)."""
-    v = np.asarray(vectors, dtype=np.float64)
-    if len(v) != len(sentences):
-        raise ValueError(f"{len(v)} vectors for {len(sentences)} sentences")
-    story = _story_of(sentences, corpus)
-    dates = {a.id: as_date(a.date) for a in corpus.articles} if corpus is not None else {}
-    terms = [content_terms(s.text) for s in sentences]
-    unique = list({s.text: t for s, t in zip(sentences, terms)}.values())  # a copied text counts once
-    idf = _idf(unique)
-    counts = [_counts(t) for t in terms]
-    lexical = _term_matrix(terms, idf) if min_score is not None else None
-    out = []
-    for i, j, cosine in _similar_pairs(v, story, lexical, lexical_weight, min_score):
-        shared_counts = counts[i] & counts[j]
-        if counts[i] and counts[j] and not shared_counts:
-            continue  # they state different figures
-        di, dj = dates.get(sentences[i].article), dates.get(sentences[j].article)
-        if di and dj and abs((di - dj).days) > PERIOD_DAYS and not shared_counts:
-            continue
-        shared = terms[i] & terms[j]
-        top = sorted(shared, key=lambda t: (-round(idf[t], 6), t))[:5]
-        out.append(ScoredPair(i, j, cosine, _overlap(terms[i], terms[j], idf),
-                              tuple(sorted(t[1:] for t in shared_counts)), tuple(top)))
+def _cosines(v: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """``v[i[k]] . v[j[k]]`` for every ``k``, a chunk of pairs at a time (memory stays small)."""
+    out = np.zeros(len(i))
+    for s in range(0, len(i), 65536):
+        out[s : s + 65536] = np.einsum("ij,ij->i", v[i[s : s + 65536]], v[j[s : s + 65536]])
     return out
 
 
-def _copy_links(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Corpus | None) -> list[LinkedPair]:
+def _check(sentences: Sequence[Sentence], vectors: np.ndarray) -> np.ndarray:
+    v = np.ascontiguousarray(vectors, dtype=np.float32)  # as the pair index compares them
+    if len(v) != len(sentences):
+        raise ValueError(f"{len(v)} vectors for {len(sentences)} sentences")
+    return v
+
+
+class _OneStory:
+    """Whether two sentences' articles are on one story: their mean sentence vectors at
+    :data:`ARTICLE_COSINE` or more (compared on the grid of :mod:`talkhis.stable`)."""
+
+    def __init__(self, sentences: Sequence[Sentence], v: np.ndarray) -> None:
+        index = {a: k for k, a in enumerate(dict.fromkeys(s.article for s in sentences))}
+        self.article = np.array([index[s.article] for s in sentences], dtype=np.int64)
+        from scipy.sparse import csr_matrix
+
+        member = csr_matrix((np.ones(len(self.article)), (self.article, np.arange(len(self.article)))),
+                            shape=(len(index), len(self.article)))
+        sums = np.asarray(member @ np.asarray(v, dtype=np.float64))
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        self.means = sums / np.where(norms > 0, norms, 1.0)
+        self._known: dict[tuple[int, int], bool] = {}
+
+    def pairs(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return quantize(_cosines(self.means, self.article[i], self.article[j])) >= qkey(ARTICLE_COSINE)
+
+    def pair(self, i: int, j: int) -> bool:
+        key = (int(self.article[i]), int(self.article[j]))
+        if key not in self._known:
+            self._known[key] = qkey(float(self.means[key[0]] @ self.means[key[1]])) >= qkey(ARTICLE_COSINE)
+        return self._known[key]
+
+
+def score_pairs(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Corpus | None = None, *,
+                model: LinkModel | None = None) -> list[ScoredPair]:
+    """Every pair of sentences of different stories with cosine at least
+    :data:`CANDIDATE_COSINE`, counts that agree and articles on one story (:data:`ARTICLE_COSINE`), scored by ``model`` (the shipped one by
+    default), in ``(i, j)`` order. Compares all pairs: for small inputs such as the gold."""
+    model = model or LinkModel.default()
+    v = _check(sentences, vectors)
+    evidence = PairEvidence(sentences, corpus)
+    i, j = exact_similar_pairs(v, CANDIDATE_COSINE - 1e-3)
+    cosine = _cosines(v, i, j)
+    keep = (quantize(cosine) >= qkey(CANDIDATE_COSINE)) & (evidence.story_label[i] != evidence.story_label[j])
+    i, j, cosine = i[keep], j[keep], cosine[keep]
+    keep = _OneStory(sentences, v).pairs(i, j)
+    i, j, cosine = i[keep], j[keep], cosine[keep]
+    x, allowed = evidence.features(i, j, cosine)
+    p = model.probability(x)
+    out = []
+    for k in np.flatnonzero(allowed).tolist():
+        numbers, terms = evidence.shared(int(i[k]), int(j[k]))
+        out.append(ScoredPair(int(i[k]), int(j[k]), float(x[k, 0]), float(x[k, 1]), bool(x[k, 2]), float(p[k]),
+                              numbers, terms))
+    return out
+
+
+def _copy_links(sentences: Sequence[Sentence], v: np.ndarray, corpus: Corpus | None) -> list[LinkedPair]:
     """Each sentence of a near-copy linked to its mutual best match in the article it copies."""
     if corpus is None:
         return []
-    v = np.asarray(vectors, dtype=np.float64)
     by_article: dict[str, list[int]] = {}
     for k, s in enumerate(sentences):
         by_article.setdefault(s.article, []).append(k)
@@ -282,32 +216,107 @@ def _copy_links(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Corp
     return out
 
 
+def _texts(sentences: Sequence[Sentence]) -> list[np.ndarray]:
+    """The sentences of each distinct text, in sentence order, texts in order of first sentence."""
+    first: dict[str, int] = {}
+    text_of = np.array([first.setdefault(s.text, len(first)) for s in sentences], dtype=np.int64)
+    order = np.argsort(text_of, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(text_of[order])) + 1) if len(order) else []
+
+
+def _text_pairs(v: np.ndarray, lead: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs ``a <= b`` of distinct texts (rows ``lead`` of ``v`` stand for them) with cosine at
+    least :data:`CANDIDATE_COSINE`, from the pair index, and their cosines; ``a == b`` pairs a
+    text with itself (cosine 1), for a text several stories carry."""
+    a, b, sim = similar_pairs(v[lead], CANDIDATE_COSINE - 1e-3, seed=seed)
+    cosine = sim.astype(np.float64)  # the same float32 products as _cosines
+    keep = quantize(cosine) >= qkey(CANDIDATE_COSINE)
+    own = np.arange(len(lead))
+    return (np.concatenate([a[keep], own]), np.concatenate([b[keep], own]),
+            np.concatenate([cosine[keep], np.ones(len(lead))]))
+
+
+def _best_partners(members: list[np.ndarray], partners: dict[int, list[tuple[int, int]]], story: np.ndarray,
+                   one_story: _OneStory, max_links: int) -> dict[tuple[int, int], int]:
+    """Each sentence's best ``max_links`` partners of another story whose article is on its
+    story (``one_story``), by quantised probability then sentence index, read from its text's
+    partner texts (``partners[t]``: ``(q, u)``); returned as ``{(i, j): q}`` with ``i < j``."""
+    chosen: dict[tuple[int, int], int] = {}
+    for t, others in partners.items():
+        # one stream for the whole text: partner sentences by (-q, index)
+        stream = heapq.merge(*(((-q, j) for j in members[u].tolist()) for q, u in others))
+        seen: list[tuple[int, int]] = []
+        for i in members[t].tolist():
+            picked = pos = 0
+            while picked < max_links:
+                if pos == len(seen):
+                    item = next(stream, None)
+                    if item is None:
+                        break
+                    seen.append(item)
+                negative_q, j = seen[pos]
+                pos += 1
+                if story[j] != story[i] and one_story.pair(i, j):
+                    chosen[(i, j) if i < j else (j, i)] = -negative_q
+                    picked += 1
+    return chosen
+
+
 def find_links(
     sentences: Sequence[Sentence],
     vectors: np.ndarray,
     corpus: Corpus | None = None,
     *,
-    threshold: float = THRESHOLD,
-    lexical_weight: float = LEXICAL_WEIGHT,
+    threshold: float | None = None,
+    model: LinkModel | None = None,
+    max_links: int = MAX_LINKS,
+    seed: int = 0,
 ) -> Links:
     """Link the sentences of different articles that report the same fact (see the module
-    docstring).
+    docstring). A text several sentences carry is scored once, with the vector of its first
+    sentence.
 
     Args:
         sentences: the sentences to link (for instance :func:`talkhis.pipeline.clustered_sentences`).
         vectors: one L2-normalised row per sentence.
-        corpus: the corpus they come from, for near-copies and article dates; without it every
-            article is its own story and no period check applies.
-        threshold: score a pair needs (cosine + ``lexical_weight`` * term overlap).
-        lexical_weight: weight of the term overlap.
+        corpus: the corpus they come from, for near-copies; without it every article is its
+            own story.
+        threshold: probability a pair needs (``model.threshold`` by default).
+        model: the pair model (the shipped one by default).
+        max_links: links each sentence keeps of its own, copies aside.
+        seed: seed of the pair index's cells (used above a thousand distinct texts).
     """
-    pairs = _copy_links(sentences, vectors, corpus)
-    for c in score_pairs(sentences, vectors, corpus, min_score=threshold, lexical_weight=lexical_weight):
-        score = qkey(c.cosine + lexical_weight * c.overlap)
-        if score < qkey(threshold):
-            continue
-        evidence = (f"cosine {c.cosine:.2f}", f"terms {c.overlap:.2f}")
-        evidence += tuple(f"number {n}" for n in c.numbers) + tuple(f"term {t}" for t in c.terms)
-        pairs.append(LinkedPair(c.i, c.j, round(score * STEP, 4), evidence))
+    model = model or LinkModel.default()
+    threshold = model.threshold if threshold is None else threshold
+    if max_links < 1:
+        raise ValueError("max_links must be at least 1")
+    v = _check(sentences, vectors)
+    pairs = _copy_links(sentences, v, corpus)
+    evidence = PairEvidence(sentences, corpus)
+    members = _texts(sentences)
+    lead = np.array([m[0] for m in members], dtype=np.int64)
+    a, b, cosine = _text_pairs(v, lead, seed)
+    x, allowed = evidence.features(lead[a], lead[b], cosine)
+    q = quantize(model.probability(x))
+    keep = np.flatnonzero(allowed & (q >= qkey(threshold)))
+    partners: dict[int, list[tuple[int, int]]] = {}
+    row_of: dict[tuple[int, int], int] = {}
+    for k in keep.tolist():
+        ta, tb, qk = int(a[k]), int(b[k]), int(q[k])
+        row_of[(ta, tb)] = k
+        partners.setdefault(ta, []).append((qk, tb))
+        if tb != ta:
+            partners.setdefault(tb, []).append((qk, ta))
+    text_of = np.empty(len(sentences), dtype=np.int64)
+    for t, m in enumerate(members):
+        text_of[m] = t
+    said: dict[int, tuple[str, ...]] = {}  # one evidence tuple per text pair, shared by its links
+    for (i, j), qk in sorted(_best_partners(members, partners, evidence.story_label, _OneStory(sentences, v), max_links).items()):
+        k = row_of[(min(text_of[i], text_of[j]), max(text_of[i], text_of[j]))]
+        if k not in said:
+            numbers, terms = evidence.shared(i, j)
+            said[k] = ((f"cosine {x[k, 0]:.2f}", f"terms {x[k, 1]:.2f}") + tuple(f"number {n}" for n in numbers)
+                       + tuple(f"term {t}" for t in terms))
+        pairs.append(LinkedPair(i, j, round(qk * STEP, 4), said[k]))
     pairs.sort(key=lambda p: (p.i, p.j))
     return Links(list(sentences), pairs)

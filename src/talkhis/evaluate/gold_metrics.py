@@ -23,14 +23,11 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-import numpy as np
-
-from ..align.links import LEXICAL_WEIGHT, score_pairs
-from ..stable import qkey, quantize
+from ..stable import quantize
 from .gold import BOILERPLATE, Gold, Unit
 
 if TYPE_CHECKING:
-    from ..corpus import Corpus, Sentence
+    from ..corpus import Sentence
     from ..select import Selected
 
 __all__ = [
@@ -46,7 +43,6 @@ __all__ = [
     "boundary_f1",
     "pairs_from_labels",
     "link_scores",
-    "link_curve",
     "citation_precision",
     "fact_coverage",
     "leave_one_article_out",
@@ -354,25 +350,3 @@ def leave_one_article_out(
         best = min(range(len(values)), key=lambda i: (-q[i], i))
         folds.append(Fold(article, values[best], scores[best], test_score(values[best], article)))
     return LeaveOneOut(folds)
-
-
-def link_curve(
-    sentences: Sequence[Sentence],
-    vectors: np.ndarray,
-    corpus: Corpus,
-    gold: Gold,
-    thresholds: Sequence[float] = tuple(round(0.40 + 0.05 * k, 2) for k in range(17)),
-    *,
-    lexical_weight: float = LEXICAL_WEIGHT,
-) -> list[tuple[float, float, float]]:
-    """``(threshold, precision, recall)`` of the links against a gold standard
-    (:func:`link_scores`; pairs between an article and its copy left out),
-    one row per threshold, for a precision-recall chart."""
-    candidates = score_pairs(sentences, vectors, corpus, min_score=min(thresholds), lexical_weight=lexical_weight)
-    scores = [qkey(c.cosine + lexical_weight * c.overlap) for c in candidates]
-    out = []
-    for t in thresholds:
-        chosen = [(sentences[c.i], sentences[c.j]) for c, s in zip(candidates, scores) if s >= qkey(t)]
-        prf = link_scores(chosen, gold, copies=corpus.copies())
-        out.append((float(t), prf.precision, prf.recall))
-    return out

@@ -85,8 +85,11 @@ def multiling_topics_table(result: MultilingResult) -> str:
 
 def gold_table(result: Result, gold: Gold, *, include_copies: bool = False) -> str:
     """Markdown tables of a talkhis run scored on the gold standard: sentence boundaries, the
-    cross-article links its clusters make, the sources its summary cites, and the key facts
-    its summary covers per period (see :mod:`talkhis.evaluate.gold_metrics`)."""
+    cross-article links its clusters make, its same-fact links at the run's threshold beside
+    the held-out figure (the link model refitted leaving each article out,
+    :func:`talkhis.evaluate.linkfit.held_out_links`; each gold pair counts once per article it
+    involves), the sources its summary cites, and the key facts its summary covers per period
+    (see :mod:`talkhis.evaluate.gold_metrics`)."""
     from .gold_metrics import boundary_f1, citation_precision, fact_coverage, link_scores, pairs_from_labels
 
     copies = result.corpus.copies()
@@ -97,10 +100,15 @@ def gold_table(result: Result, gold: Gold, *, include_copies: bool = False) -> s
              f"{s.recall:.3f}", f"{s.f1:.3f}"]
             for name, s in (("sentence ends", boundaries), ("cross-article links (same cluster)", links))]
     if result.links is not None:
+        from .linkfit import held_out_links, link_examples
+
         same_fact = link_scores(result.links.as_sentence_pairs(), gold, copies=copies, include_copies=include_copies)
-        rows.append(["cross-article links (same fact, cited)", f"{same_fact.correct} of {same_fact.n_system}",
-                     f"{same_fact.precision:.3f}", f"{same_fact.found} of {same_fact.n_gold}",
-                     f"{same_fact.recall:.3f}", f"{same_fact.f1:.3f}"])
+        held_out = held_out_links(link_examples(result.sentences, result.vectors, result.corpus, gold), gold).pooled
+        at = f"threshold {result.options.link_threshold:.4g}"
+        for name, s in ((f"cross-article links (same fact, cited; {at}, in sample)", same_fact),
+                        ("cross-article links (same fact; model refitted leaving each article out, pooled)", held_out)):
+            rows.append([name, f"{s.correct} of {s.n_system}", f"{s.precision:.3f}", f"{s.found} of {s.n_gold}",
+                         f"{s.recall:.3f}", f"{s.f1:.3f}"])
     cited = citation_precision(result.summary, gold, copies=copies, include_copies=include_copies)
     rows.append(["summary sources in other articles", f"{cited.correct} of {cited.n_cited}",
                  f"{cited.precision:.3f}", "", "", ""])
@@ -127,11 +135,13 @@ def gold_for(corpus: Corpus) -> Gold | None:
 
 
 def link_curve_table(result: Result, gold: Gold,
-                     thresholds: Sequence[float] = (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.0)) -> str:
-    """Precision and recall of the same-fact links against the gold at each threshold (the
-    run's own marked), as a Markdown table."""
-    from .gold_metrics import link_curve
+                     thresholds: Sequence[float] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)) -> str:
+    """Precision and recall of the same-fact links against the gold at each probability
+    threshold (the run's own added and marked), as a Markdown table."""
+    from .linkfit import link_curve
 
+    own = result.options.link_threshold
+    thresholds = sorted({*thresholds, own})
     rows = [[f"{t:.2f}" + (" (this run)" if abs(t - result.options.link_threshold) < 1e-9 else ""),
              f"{p:.3f}", f"{r:.3f}"]
             for t, p, r in link_curve(result.sentences, result.vectors, result.corpus, gold, thresholds)]

@@ -70,7 +70,7 @@ def rerun(result: Result, *, threshold: float | None = None, link_threshold: flo
     Args:
         result: a finished run, over the whole corpus.
         threshold: cosine distance at which clusters stop merging (default: the run's).
-        link_threshold: score a pair of sentences needs to count as the same fact, which
+        link_threshold: probability a pair of sentences needs to count as the same fact, which
             decides what each summary sentence cites (default: the run's).
         budget: a number of sentences or a :class:`~talkhis.select.selection.Budget` (default: the run's).
         method: clustering method (default: the run's).

@@ -65,10 +65,10 @@ class Explorer:
         self.threshold = w.FloatSlider(value=options.threshold, min=0.05, max=1.0, step=0.05, description="clusters",
                                        tooltip="cluster threshold: cosine distance at which sentences stop joining a "
                                                "content cluster", readout_format=".2f", **slider())
-        self.link_threshold = w.FloatSlider(value=options.link_threshold, min=0.3, max=1.5, step=0.05, readout_format=".2f",
-                                            description="same fact",
-                                            tooltip="same-fact link threshold: cosine + 1.5 × shared terms a pair of "
-                                                    "sentences needs to count as the same fact", **slider())
+        self.link_threshold = w.FloatSlider(value=options.link_threshold, min=0.05, max=0.95, step=0.05,
+                                            readout_format=".2f", description="same fact",
+                                            tooltip="same-fact link threshold: the probability a pair of sentences "
+                                                    "needs to count as the same fact", **slider())
         self.unit = w.ToggleButtons(options=["sentences", "words"], value="words" if budget.words else "sentences",
                                     description="budget in")
         self.sentences = w.IntSlider(value=budget.sentences or 6, min=1, max=15, description="sentences",

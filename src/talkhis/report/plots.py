@@ -60,7 +60,7 @@ MAX_POINTS = 4000
 #: The title of each chart, by the file name the report gives it.
 TITLES = {
     "coverage_heatmap": "Which source covers which part of the story",
-    "cluster_coverage": "Content clusters ranked by how many stories report them",
+    "cluster_coverage": "Content clusters ranked by how many stories report their widest fact",
     "sentence_map": "Sentences by meaning, coloured by content cluster",
     "article_similarity": "How alike the sources are overall",
     "rouge_scores": "ROUGE F of each summariser against the human summaries",
@@ -69,8 +69,9 @@ TITLES = {
 CAPTIONS = {
     "coverage_heatmap": "Rows are sources, columns the most widely reported content clusters; a cell counts the "
                         "row's sentences in that cluster, so a column read down shows who reports that piece of the story.",
-    "cluster_coverage": "Each bar is a content cluster (sentences that say the same thing); its length is the number of "
-                        "distinct stories reporting it, copies counted once; orange bars gave the summary a sentence.",
+    "cluster_coverage": "Each bar is a content cluster (sentences on one topic); its length is the number of distinct "
+                        "stories that report the same fact as its most widely reported sentence (same-fact links), "
+                        "copies counted once; orange bars gave the summary a sentence.",
     "sentence_map": "Each point is a sentence placed by its embedding (first two principal components): "
                     "near points say similar things; colours are the widest content clusters, grey the rest.",
     "article_similarity": "Cosine similarity of the sources' mean sentence embeddings: 1 means the same content, "
@@ -201,6 +202,15 @@ def _clusters_shown(result: Result, top: int):
     return shown
 
 
+def _fact_coverage(result: Result) -> dict[int, int]:
+    """Each cluster's widest same-fact coverage: the most stories that report the fact of one of
+    its sentences (read from the run's links; the cluster's own coverage when it has none)."""
+    if result.links is None or len(result.links.sentences) != len(result.sentences):
+        return {c.id: c.coverage for c in result.clusters}
+    coverage = result.links.coverage({a.id: result.corpus.story(a.id) for a in result.corpus.articles})
+    return {c.id: max((coverage[m] for m in c.members), default=0) for c in result.clusters}
+
+
 def _label_cells(ax: Axes, values: np.ndarray, fmt: str, dark_above: float, skip_zero: bool = True) -> None:
     """Write each cell's value (zeros too unless ``skip_zero``) when the cells are large
     enough to hold it legibly."""
@@ -252,18 +262,20 @@ def plot_coverage_heatmap(result: Result, *, ax: Axes | None = None, top: int = 
 
 def plot_cluster_coverage(result: Result, *, ax: Axes | None = None, top: int = TOP_CLUSTERS,
                           english: Mapping[int, str] | None = None) -> Figure:
-    """Clusters ranked by coverage (in how many distinct stories each is reported): the widest
-    ``top`` and every cluster the summary took a sentence from."""
+    """Clusters ranked by how many distinct stories report the same fact as their most widely
+    reported sentence (same-fact links, copies counted once): the ``top`` widest clusters and
+    every cluster the summary took a sentence from."""
     from matplotlib.patches import Patch
 
     with arabic_font():
-        clusters = _clusters_shown(result, top)[::-1]
+        fact = _fact_coverage(result)
+        clusters = sorted(_clusters_shown(result, top), key=lambda c: (-fact[c.id], -c.coverage, c.id))[::-1]
         fig, ax = figure_and_axes(ax, (9, 2.2 + 0.3 * len(clusters)), "cluster_coverage")
         in_summary = {s.cluster for s in result.summary}
         colors = ["tab:orange" if c.id in in_summary else "tab:blue" for c in clusters]
-        ax.barh(range(len(clusters)), [c.coverage for c in clusters], color=colors)
+        ax.barh(range(len(clusters)), [fact[c.id] for c in clusters], color=colors)
         ax.set_yticks(range(len(clusters)), [f"{c.id}: {_cluster_label(c, english)}" for c in clusters], fontsize=8)
-        ax.set_xlabel(f"stories reporting it (of {result.n_stories}; copies counted once)")
+        ax.set_xlabel(f"stories reporting its widest fact (of {result.n_stories}; copies counted once)")
         step = max(1, int(np.ceil(result.n_stories / 12)))
         ax.set_xticks(range(0, result.n_stories + 1, step))
         ax.legend(handles=[Patch(color="tab:orange", label="in the summary"), Patch(color="tab:blue", label="not in the summary")],

@@ -64,6 +64,8 @@ def sentence_rows(result: Result) -> list[dict[str, object]]:
     for n, item in enumerate(result.summary, start=1):
         for source in item.sources:
             cited_by.setdefault(index_of[(source.article, source.index)], []).append(n)
+    story = {a.id: result.corpus.story(a.id) for a in result.corpus.articles}
+    coverage = result.links.coverage(story) if result.links is not None else [int(c) for c in selection.coverage]
     rows = []
     for i, s in enumerate(result.sentences):
         t = translation.get(i)
@@ -74,7 +76,7 @@ def sentence_rows(result: Result) -> list[dict[str, object]]:
             "words": s.n_words,
             "period": result.periods.get(s.article, ""),
             "cluster": cluster_of.get(i, ""),
-            "coverage": int(selection.coverage[i]),
+            "coverage": coverage[i],
             "salience": round(float(selection.salience[i]), 4),
             "support": round(float(selection.support[i]), 4),
             "dated": "yes" if selection.dated[i] else "no",
