@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..align.links import content_terms
+from ..align.linkmodel import content_terms
 from ..corpus import Sentence
 from ..stable import qkey
 
