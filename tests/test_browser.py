@@ -215,11 +215,12 @@ def test_notebook_explorer(browser, lab, shots):
             track = s.find_element(By.CSS_SELECTOR, ".slider-container")
             assert track.size["width"] >= 120, f"slider track {track.size['width']} px wide"
     assert set(rtl_of_arabic(browser)) == {"rtl"}
-    # drag the cluster threshold handle well to the right: the value and the summary change
-    threshold = next(s for s in slider if "cluster" in s.text)
-    handle = threshold.find_element(By.CSS_SELECTOR, ".noUi-handle")
-    readout = threshold.find_element(By.CSS_SELECTOR, ".widget-readout")
+    # drag the summary-length handle to the left: the value falls and the summary shortens
+    length = next(s for s in slider if s.is_displayed() and "sentences" in s.text)
+    handle = length.find_element(By.CSS_SELECTOR, ".noUi-handle")
+    readout = length.find_element(By.CSS_SELECTOR, ".widget-readout")
     before_value = readout.text
+
     def status(d) -> str:  # the status line is re-rendered on every update: found afresh each time
         return d.find_element(By.CSS_SELECTOR, ".tk-explorer .tk-status").text
 
@@ -227,13 +228,13 @@ def test_notebook_explorer(browser, lab, shots):
         return [c.text for c in d.find_elements(By.CSS_SELECTOR, ".tk-explorer .tk-sum td[lang=ar]")]
 
     before_status, before_summary = status(browser), summary(browser)
-    ActionChains(browser).click_and_hold(handle).move_by_offset(80, 0).release().perform()
+    ActionChains(browser).click_and_hold(handle).move_by_offset(-80, 0).release().perform()
     WebDriverWait(browser, 30).until(lambda d: readout.text != before_value)
     WebDriverWait(browser, 60, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: status(d) != before_status)
-    assert f"threshold {float(readout.text):.2f}" in status(browser)
-    assert summary(browser) and summary(browser) != before_summary
-    assert float(readout.text) > float(before_value)
+    assert f"budget {int(readout.text)} sentences" in status(browser)
+    assert int(readout.text) < int(before_value)
+    assert summary(browser) and len(summary(browser)) == int(readout.text) < len(before_summary)
     explorer.screenshot(str(shots / "explorer_dragged.png"))
     errors = console_errors(browser, ignore=("favicon", "/api/kernelspecs", "lsp", "404 (Not Found)"))
     assert errors == []
