@@ -85,7 +85,7 @@ def test_notebook_05_runs_on_a_folder_of_easc_articles(easc_folder, tmp_path, mo
         assert f"`{article_id}`" in outputs
     assert "| `education-03` | 2009-04-02 | metadata: metadata.csv |" in outputs
     assert "talkhis explorer: embedder tfidf" in outputs and "4 articles" in outputs
-    assert {"report.html", "summary.json", "summary.md", "coverage_heatmap.png"} <= {
+    assert {"report.html", "summary.json", "summary.md", "sentences.csv"} <= {
         p.name for p in (tmp_path / "report").iterdir()}
     report = json.loads((tmp_path / "report" / "summary.json").read_text(encoding="utf-8"))
     assert {a["id"] for a in report["articles"]} == set(EASC_IDS)
