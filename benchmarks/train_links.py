@@ -3,7 +3,7 @@
 Embeds the five seed articles with the default embedder (``use``), takes every candidate pair of
 sentences of different stories (:func:`talkhis.align.links.score_pairs`), labels each by the gold
 (the facts of its two sentences intersect), fits a logistic regression on the features of
-:mod:`talkhis.align.linkmodel` and sets the threshold for precision 0.95 on those pairs
+:mod:`talkhis.align.linkmodel` and sets the threshold for precision 0.9 on those pairs
 (:func:`talkhis.evaluate.linkfit.fit_link_model`). Prints the weights, the in-sample link
 precision and recall of :func:`talkhis.align.find_links` at that threshold, and the same refit
 leaving each article out, pooled (the honest estimate).

@@ -5,14 +5,7 @@ For a pair of sentences of different stories, :class:`PairEvidence` computes thr
 cheap enough for millions of pairs at once, and all properties of the two texts alone (so a text
 that several articles carry is scored once):
 
-* ``spelling``: the cosine of the two texts' character 2-4-gram TF-IDF vectors (normalised
-  Arabic, hashed to 2,048 columns, IDF over the distinct texts linked: the ``tfidf`` embedder's
-  vectors), which sees the names and wording two reports share even where a light stem misses
-  them; the sentence vectors' cosine only chooses the candidates (:mod:`talkhis.align.links`):
-  as a feature, held out on the gold, it found fewer links (10 of 76 gold pair-ends at
-  precision 10/11, against 15 of 76 at 15/15 with this one). It is the costly feature, so
-  :func:`~talkhis.align.links.find_links` computes it only for the pairs the other two leave
-  able to reach the threshold (:meth:`LinkModel.ceiling`);
+* ``cosine``: the cosine of the two sentence vectors;
 * ``overlap``: the IDF-weighted cosine of their content terms (normalised, light-stemmed words
   without stopwords, and numbers with Arabic-Indic digits read as digits), which rewards the
   names, figures and wording a paraphrase keeps;
@@ -49,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["FEATURES", "LinkModel", "PairEvidence", "content_terms"]
 
 #: The features of a pair, in the order of the model's weights.
-FEATURES = ("spelling", "overlap", "numbers_agree")
+FEATURES = ("cosine", "overlap", "numbers_agree")
 
 _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
 _SUFFIXES = ("هما", "ها", "هم", "ون", "ين", "ات", "ان", "يه", "يا", "ه", "ي", "ا")
@@ -94,48 +87,6 @@ def _counts(terms: set[str]) -> set[str]:
     return {t for t in terms if t.startswith("#") and len(t) > 2 and not _YEAR.fullmatch(t[1:])}
 
 
-class _Spelling:
-    """Character 2-4-gram TF-IDF rows of ``texts`` (normalised Arabic, hashed to 2,048 columns,
-    sublinear counts, smoothed IDF over all the texts: the ``tfidf`` embedder's vectors). The
-    IDF is counted a chunk of texts at a time and a text's row is built only when a pair asks
-    for it, so a large input keeps no n-gram matrix of every text."""
-
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.texts = list(texts)
-        df = np.zeros(2048)
-        for s in range(0, len(self.texts), 20_000):
-            df += np.asarray((self._hashed(self.texts[s : s + 20_000]) > 0).sum(axis=0)).ravel()
-        self.idf = np.log((1 + len(self.texts)) / (1 + df)) + 1
-        self._rows: object = None
-        self._row_of = np.full(len(self.texts), -1, dtype=np.int64)
-
-    @staticmethod
-    def _hashed(texts: Sequence[str]) -> object:
-        from sklearn.feature_extraction.text import HashingVectorizer
-
-        from ..corpus.lang import normalize_arabic
-
-        return HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), n_features=2048, preprocessor=normalize_arabic,
-                                 alternate_sign=False, norm=None).transform(list(texts)).tocsr()
-
-    def cosines(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """The cosine of texts ``i[k]`` and ``j[k]`` for every ``k``."""
-        from scipy.sparse import diags, vstack
-        from sklearn.preprocessing import normalize
-
-        new = np.setdiff1d(np.concatenate([i, j]), np.flatnonzero(self._row_of >= 0))
-        if len(new):
-            m = self._hashed([self.texts[t] for t in new.tolist()])
-            m.data = 1 + np.log(m.data)
-            m = normalize(m @ diags(self.idf), norm="l2").tocsr()
-            start = 0 if self._rows is None else self._rows.shape[0]
-            self._row_of[new] = np.arange(start, start + len(new))
-            self._rows = m if self._rows is None else vstack([self._rows, m]).tocsr()
-        if not len(i):
-            return np.zeros(0)
-        return _row_dots(self._rows, self._row_of[i], self._row_of[j], chunk=20_000)
-
-
 def _rows(sets: Sequence[set[str]], weight) -> object:
     """Sparse rows, one per set, each term weighted by ``weight(term)`` (terms of weight 0
     left out) and each row scaled to unit length."""
@@ -154,11 +105,11 @@ def _rows(sets: Sequence[set[str]], weight) -> object:
     return csr_matrix((data, (rows, cols)), shape=(len(sets), max(1, len(column))))
 
 
-def _row_dots(m, i: np.ndarray, j: np.ndarray, chunk: int = 200_000) -> np.ndarray:
-    """``m[i[k]] . m[j[k]]`` for every ``k``, ``chunk`` pairs at a time."""
+def _row_dots(m, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """``m[i[k]] . m[j[k]]`` for every ``k``, a chunk of pairs at a time."""
     out = np.zeros(len(i))
-    for s in range(0, len(i), chunk):
-        out[s : s + chunk] = np.asarray(m[i[s : s + chunk]].multiply(m[j[s : s + chunk]]).sum(axis=1)).ravel()
+    for s in range(0, len(i), 200_000):
+        out[s : s + 200_000] = np.asarray(m[i[s : s + 200_000]].multiply(m[j[s : s + 200_000]]).sum(axis=1)).ravel()
     return out
 
 
@@ -188,24 +139,16 @@ class PairEvidence:
         self._lexical = _rows(text_terms, self.idf.__getitem__)
         self._numbers = _rows(text_counts, lambda t: 1.0)
         self._has_counts = np.array([bool(c) for c in text_counts], dtype=bool)
-        self._spelling = _Spelling(list(row))
 
-    def lexical(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The ``overlap`` and ``numbers_agree`` features of the pairs ``(i[k], j[k])``, and
-        whether each pair may link at all (its figures agree): the cheap part of :meth:`features`."""
+    def features(self, i: np.ndarray, j: np.ndarray, cosine: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The feature rows (columns :data:`FEATURES`) of the pairs ``(i[k], j[k])`` with
+        vector cosines ``cosine``, and whether each pair may link at all (its figures agree)."""
         i, j = self.text_row[np.asarray(i, dtype=np.int64)], self.text_row[np.asarray(j, dtype=np.int64)]
         overlap = _row_dots(self._lexical, i, j)
         both = self._has_counts[i] & self._has_counts[j]
         agree = both & (_row_dots(self._numbers, i, j) > 0)
-        return overlap, agree, ~both | agree
-
-    def features(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The feature rows (columns :data:`FEATURES`) of the pairs ``(i[k], j[k])``, and whether
-        each pair may link at all (its figures agree)."""
-        overlap, agree, allowed = self.lexical(i, j)
-        spelling = self._spelling.cosines(self.text_row[np.asarray(i, dtype=np.int64)],
-                                          self.text_row[np.asarray(j, dtype=np.int64)])
-        return np.column_stack([spelling, overlap, agree]).astype(np.float64), allowed
+        x = np.column_stack([np.asarray(cosine, dtype=np.float64), overlap, agree]).astype(np.float64)
+        return x, ~both | agree
 
     def shared(self, i: int, j: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The counts the two sentences share, and (at most five, rarest first) their shared terms."""
@@ -234,12 +177,6 @@ class LinkModel:
         """The probability of each feature row (one column per feature)."""
         z = np.asarray(x, dtype=np.float64) @ np.asarray(self.weights) + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
-
-    def ceiling(self, overlap: np.ndarray, agree: np.ndarray) -> np.ndarray:
-        """The highest probability pairs with these ``overlap`` and ``numbers_agree`` features can
-        have, whatever their ``spelling`` (a cosine of non-negative vectors, 0 to 1)."""
-        best = np.full(len(overlap), 1.0 + 1e-6 if self.weights[0] > 0 else 0.0)  # a hair over 1: rounding
-        return self.probability(np.column_stack([best, overlap, agree]))
 
     def to_json(self) -> str:
         return json.dumps({"features": list(FEATURES), "weights": [round(w, 6) for w in self.weights],

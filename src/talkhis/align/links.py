@@ -13,10 +13,9 @@ are built separately, and more strictly:
    sentence of the copy to the sentence it copies (mutual best match, similarity at least
    :data:`COPY_SIMILARITY`).
 2. Each candidate gets the probability that it reports the same fact from the calibrated
-   :class:`~talkhis.align.linkmodel.LinkModel` (shared character n-grams, IDF-weighted shared
-   terms, counts that agree; the n-grams only for the pairs the other two leave able to reach
-   the threshold); a pair whose counts disagree is never a link. The features belong to the
-   two texts, so a text that many articles carry is scored once.
+   :class:`~talkhis.align.linkmodel.LinkModel` (cosine, IDF-weighted shared terms, counts that
+   agree); a pair whose counts disagree is never a link. The features belong to the two texts,
+   so a text that many articles carry is scored once.
 3. A candidate is a link when its quantised probability reaches the threshold (the model's by
    default). Each sentence keeps at most ``max_links`` links of its own, the best by quantised
    probability then partner index; a pair is a link when either of its sentences keeps it. So
@@ -33,7 +32,6 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -119,13 +117,12 @@ class Links:
 
 @dataclass(frozen=True)
 class ScoredPair:
-    """A candidate pair ``i < j`` whose counts agree, with its vector cosine, its features, its
-    probability, and the numbers and (at most five, rarest first) terms the two sentences share."""
+    """A candidate pair ``i < j`` whose counts agree, with its features, its probability, and
+    the numbers and (at most five, rarest first) terms the two sentences share."""
 
     i: int
     j: int
     cosine: float
-    spelling: float
     overlap: float
     numbers_agree: bool
     probability: float
@@ -188,13 +185,13 @@ def score_pairs(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Corp
     i, j, cosine = i[keep], j[keep], cosine[keep]
     keep = _OneStory(sentences, v).pairs(i, j)
     i, j, cosine = i[keep], j[keep], cosine[keep]
-    x, allowed = evidence.features(i, j)
+    x, allowed = evidence.features(i, j, cosine)
     p = model.probability(x)
     out = []
     for k in np.flatnonzero(allowed).tolist():
         numbers, terms = evidence.shared(int(i[k]), int(j[k]))
-        out.append(ScoredPair(int(i[k]), int(j[k]), float(cosine[k]), float(x[k, 0]), float(x[k, 1]), bool(x[k, 2]),
-                              float(p[k]), numbers, terms))
+        out.append(ScoredPair(int(i[k]), int(j[k]), float(x[k, 0]), float(x[k, 1]), bool(x[k, 2]), float(p[k]),
+                              numbers, terms))
     return out
 
 
@@ -247,7 +244,7 @@ def _best_partners(members: list[np.ndarray], partners: dict[int, list[tuple[int
     chosen: dict[tuple[int, int], int] = {}
     for t, others in partners.items():
         # one stream for the whole text: partner sentences by (-q, index)
-        stream = heapq.merge(*(zip(repeat(-q), members[u].tolist()) for q, u in others))  # q bound per partner
+        stream = heapq.merge(*(((-q, j) for j in members[u].tolist()) for q, u in others))
         seen: list[tuple[int, int]] = []
         for i in members[t].tolist():
             picked = pos = 0
@@ -299,13 +296,9 @@ def find_links(
     members = _texts(sentences)
     lead = np.array([m[0] for m in members], dtype=np.int64)
     a, b, cosine = _text_pairs(v, lead, seed)
-    # n-gram rows only for the pairs the other features leave able to reach the threshold
-    overlap, agree, allowed = evidence.lexical(lead[a], lead[b])
-    hopeful = np.flatnonzero(allowed & (quantize(model.ceiling(overlap, agree)) >= qkey(threshold)))
-    a, b, cosine = a[hopeful], b[hopeful], cosine[hopeful]
-    x, _ = evidence.features(lead[a], lead[b])
+    x, allowed = evidence.features(lead[a], lead[b], cosine)
     q = quantize(model.probability(x))
-    keep = np.flatnonzero(q >= qkey(threshold))
+    keep = np.flatnonzero(allowed & (q >= qkey(threshold)))
     partners: dict[int, list[tuple[int, int]]] = {}
     row_of: dict[tuple[int, int], int] = {}
     for k in keep.tolist():
@@ -322,8 +315,8 @@ def find_links(
         k = row_of[(min(text_of[i], text_of[j]), max(text_of[i], text_of[j]))]
         if k not in said:
             numbers, terms = evidence.shared(i, j)
-            said[k] = ((f"cosine {cosine[k]:.2f}", f"spelling {x[k, 0]:.2f}", f"terms {x[k, 1]:.2f}")
-                       + tuple(f"number {n}" for n in numbers) + tuple(f"term {t}" for t in terms))
+            said[k] = ((f"cosine {x[k, 0]:.2f}", f"terms {x[k, 1]:.2f}") + tuple(f"number {n}" for n in numbers)
+                       + tuple(f"term {t}" for t in terms))
         pairs.append(LinkedPair(i, j, round(qk * STEP, 4), said[k]))
     pairs.sort(key=lambda p: (p.i, p.j))
     return Links(list(sentences), pairs)

@@ -66,7 +66,7 @@ def link_examples(sentences: Sequence[Sentence], vectors: np.ndarray, corpus: Co
               if {sentences[p.i].article, sentences[p.j].article} <= annotated
               or len({sentences[p.i].article, sentences[p.j].article} & annotated) == 1
               and {sentences[p.i].article, sentences[p.j].article} - annotated <= set(unrelated)]
-    x = np.array([[p.spelling, p.overlap, p.numbers_agree] for p in scored], dtype=np.float64).reshape(-1, 3)
+    x = np.array([[p.cosine, p.overlap, p.numbers_agree] for p in scored], dtype=np.float64).reshape(-1, 3)
     facts = [facts_of(s, gold) if s.article in annotated else frozenset() for s in sentences]
     y = np.array([bool(facts[p.i] & facts[p.j]) for p in scored], dtype=np.int64)
     return LinkExamples(list(sentences), corpus, scored, x, y)
