@@ -174,6 +174,9 @@ def test_the_candidate_index_finds_what_the_dense_pass_finds(seeds, threshold):
     links = find_links(sentences, vectors, corpus, threshold=threshold, max_links=len(sentences))
     found = {(p.i, p.j) for p in links.pairs if not p.copy}
     assert found == _dense(sentences, vectors, corpus, threshold) and len(found) >= 8
+    # each link carries its own pair's probability (not that of another partner of its text)
+    probability = {(c.i, c.j): round(qkey(c.probability) * 1e-4, 4) for c in score_pairs(sentences, vectors, corpus)}
+    assert {(p.i, p.j): p.score for p in links.pairs if not p.copy} == {k: probability[k] for k in found}
 
 
 @pytest.mark.parametrize("cap", [1, 2])

@@ -32,6 +32,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -244,7 +245,7 @@ def _best_partners(members: list[np.ndarray], partners: dict[int, list[tuple[int
     chosen: dict[tuple[int, int], int] = {}
     for t, others in partners.items():
         # one stream for the whole text: partner sentences by (-q, index)
-        stream = heapq.merge(*(((-q, j) for j in members[u].tolist()) for q, u in others))
+        stream = heapq.merge(*(zip(repeat(-q), members[u].tolist()) for q, u in others))  # q bound per partner
         seen: list[tuple[int, int]] = []
         for i in members[t].tolist():
             picked = pos = 0
