@@ -8,7 +8,6 @@ Most cases call :func:`talkhis.cli.main` in-process; a few run a real process.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 import shutil

@@ -10,13 +10,13 @@ import pytest
 from talkhis.align import find_links
 from talkhis.align.linkmodel import content_terms
 from talkhis.align.links import THRESHOLD, score_pairs
-from talkhis.stable import qkey
 from talkhis.corpus import Corpus, make_article
 from talkhis.errors import InputError
 from talkhis.evaluate import find_eval_file, link_scores, load_gold, pairs_from_labels
 from talkhis.evaluate.linkfit import link_curve
 from talkhis.evaluate.records import jsonl_objects
 from talkhis.pipeline import clustered_sentences
+from talkhis.stable import qkey
 
 from .conftest import ROOT
 

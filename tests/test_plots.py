@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from talkhis.pipeline import Options, summarize_corpus  # noqa: E402
-from talkhis.report import plots  # noqa: E402
+from talkhis.report import chartdata, plots  # noqa: E402
 from talkhis.report.labels import LABEL_CHARS, short_label  # noqa: E402
 from talkhis.report.plots import (  # noqa: E402
     ALL_PLOTS,
@@ -113,7 +113,7 @@ def assert_shaped(label: str, raw: str) -> None:
 
 
 def test_arabic_cluster_labels_are_shaped(result):
-    raw = {c.id: short_label(c.label, None, c.terms) for c in plots._clusters_shown(result, 12)}
+    raw = {c.id: short_label(c.label, None, c.terms) for c in chartdata.clusters_shown(result, 12)}
     heatmap = _tick_labels(plot_coverage_heatmap(result))[: len(raw)]
     assert [label.split(": ", 1)[0] for label in heatmap] == [str(i) for i in raw]
     for label, text in zip(heatmap, raw.values()):
@@ -248,7 +248,7 @@ def test_many_articles_are_drawn_as_outlets_and_periods_in_bounded_time(result):
         assert time.perf_counter() - start < 10, name
     rows = [t.get_text() for t in plot_coverage_heatmap(many).axes[0].get_yticklabels()]
     outlets = {(a.outlet or "unknown outlet") for a in result.corpus.articles}
-    assert len(rows) <= plots.MAX_ROWS and {r.split(" · ")[0] for r in rows} == outlets
+    assert len(rows) <= chartdata.MAX_ROWS and {r.split(" · ")[0] for r in rows} == outlets
     assert "grouped by outlet and period" in plot_coverage_heatmap(many).axes[0].get_title()
     assert not plot_coverage_heatmap(many).axes[0].texts or len(rows) <= 15
 

@@ -106,7 +106,7 @@ def _article_name(result: Result, a) -> str:
     return name + (f"<br>{a.id[:8]}" if len(same) > 1 else "")
 
 
-def _fact_rows(result: Result) -> list[tuple[str, dict[str, list]]]:
+def _factrows(result: Result) -> list[tuple[str, dict[str, list]]]:
     """The facts the summary states: one row per summary item, its label and the sentences
     reporting it (the item's own and those it cites), by article."""
     rows = []
@@ -139,7 +139,7 @@ def who_reports_what(result: Result) -> dict:
     english = sentence_english(result)
     position = {(s.article, s.index): i for i, s in enumerate(result.sentences)}
     articles = _articles_by_date(result)
-    facts = _fact_rows(result)
+    facts = _factrows(result)
     labels = _fact_labels(result, english)
     z, text, hover = [], [], []
     for (_, by_article), label in zip(facts, labels):
@@ -180,7 +180,7 @@ def timeline(result: Result) -> dict:
              "customdata": [f"<b>{_source(result, a.id)}</b><br>{_esc(a.title or a.id)}<br>"
                             f"{len(a.sentences)} segments" for a in dated],
              "hovertemplate": "%{customdata}<extra></extra>"}]
-    for k, ((_, by_article), label) in enumerate(zip(_fact_rows(result), labels)):
+    for k, ((_, by_article), label) in enumerate(zip(_factrows(result), labels)):
         xs, hover = [], []
         for a in dated:
             for s in by_article.get(a.id, [])[:1]:
@@ -202,14 +202,14 @@ def timeline(result: Result) -> dict:
 
 def sentence_map(result: Result, english_clusters: Mapping[int, str] | None = None, top: int = 8) -> dict:
     """Sentences on the first two principal components of their embeddings."""
-    from .plots import MAX_POINTS, _principal_plane
+    from .chartdata import MAX_POINTS, principal_plane
 
     english = sentence_english(result)
     n = len(result.sentences)
     shown = np.arange(n) if n <= MAX_POINTS else np.linspace(0, n - 1, MAX_POINTS).astype(int)
     xy = np.zeros((n, 2))
     if n:
-        xy[shown] = _principal_plane(result.vectors[shown])
+        xy[shown] = principal_plane(result.vectors[shown])
     xy = np.round(xy, 4)
     labels = np.asarray(result.labels)
     widest = result.clusters[:top]
@@ -242,11 +242,11 @@ def sentence_map(result: Result, english_clusters: Mapping[int, str] | None = No
 
 def coverage_heatmap(result: Result, english_clusters: Mapping[int, str] | None = None) -> dict:
     """Sources × clusters: how many sentences each source gives each widely reported cluster."""
-    from .plots import TOP_CLUSTERS, _clusters_shown, _rows
+    from .chartdata import TOP_CLUSTERS, clusters_shown, heatmap_rows
 
     english = sentence_english(result)
-    rows = _rows(result)
-    clusters = _clusters_shown(result, TOP_CLUSTERS)
+    rows = heatmap_rows(result)
+    clusters = clusters_shown(result, TOP_CLUSTERS)
     counts = np.zeros((len(rows.labels), len(clusters)), dtype=int)
     for j, c in enumerate(clusters):
         for m in c.members:

@@ -9,8 +9,9 @@ articles the heatmaps have one row per outlet and period instead of one per arti
 numbers are written only where they fit, and the sentence map draws at most
 :data:`MAX_POINTS` sentences.
 
-Every piece of Arabic text passes through :func:`shape`, so that it is drawn with joined
-letters, right to left: matplotlib 3.11 and later do this themselves; for older versions
+The data every chart shows (rows, clusters, the principal plane) is computed in
+:mod:`.chartdata`, which the interactive views share. Every piece of Arabic text passes
+through :func:`shape`, so that it is drawn with joined letters, right to left: matplotlib 3.11 and later do this themselves; for older versions
 :func:`shape` joins the letters (arabic-reshaper) and reorders them (python-bidi). Arabic is
 drawn with Noto Sans Arabic, a font installed with talkhis (``fontpkg-noto-sans-arabic``).
 """
@@ -20,13 +21,22 @@ from __future__ import annotations
 import contextlib
 import textwrap
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..corpus.lang import arabic_ratio
+from .chartdata import (
+    AGGREGATE_ABOVE,
+    MAX_POINTS,
+    TOP_CLUSTERS,
+    article_labels,
+    clusters_shown,
+    fact_coverage,
+    heatmap_rows,
+    principal_plane,
+)
 from .labels import short_label
 
 if TYPE_CHECKING:
@@ -49,15 +59,6 @@ __all__ = [
     "MAX_POINTS",
 ]
 
-TOP_CLUSTERS = 12
-#: Above this many articles, heatmap rows are outlets and periods instead of articles.
-AGGREGATE_ABOVE = 30
-#: Most heatmap rows drawn (the largest groups; the title says how many were left out).
-MAX_ROWS = 30
-#: Most sentences drawn on the sentence map (an even sample of the rest is left out).
-MAX_POINTS = 4000
-
-#: The title of each chart, by the file name the report gives it.
 TITLES = {
     "coverage_heatmap": "Which source covers which part of the story",
     "cluster_coverage": "Content clusters ranked by how many stories report their widest fact",
@@ -144,71 +145,8 @@ def _cluster_label(cluster, english: Mapping[int, str] | None = None) -> str:
     return shape(short_label(cluster.label, (english or {}).get(cluster.id), cluster.terms))
 
 
-def _article_labels(result: Result) -> dict[str, str]:
-    """One label per article: outlet and date, marked when a copy, with the article id added
-    wherever that would leave two rows named alike."""
-    corpus = result.corpus
-    base = {}
-    for a in corpus.articles:
-        parts = [a.outlet or "unknown outlet", a.date or "undated"]
-        if a.duplicate_of:
-            original = corpus.article(a.duplicate_of)
-            parts.append(f"copy of {original.outlet or a.duplicate_of[:12]}")
-        base[a.id] = " · ".join(parts)
-    seen: dict[str, int] = {}
-    for label in base.values():
-        seen[label] = seen.get(label, 0) + 1
-    return {aid: f"{label} · {aid}" if seen[label] > 1 else label for aid, label in base.items()}
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """The rows of a heatmap: their labels and the row of every article (or -1 when its
-    group is not drawn), plus what the title should say about grouping."""
-
-    labels: list[str]
-    row_of: dict[str, int]
-    note: str
-
-
-def _rows(result: Result) -> _Rows:
-    articles = result.corpus.articles
-    if len(articles) <= AGGREGATE_ABOVE:
-        labels = _article_labels(result)
-        return _Rows([labels[a.id] for a in articles], {a.id: i for i, a in enumerate(articles)}, "")
-    groups: dict[tuple[str, str], list[str]] = {}
-    for a in articles:
-        groups.setdefault((a.outlet or "unknown outlet", result.periods.get(a.id) or "undated"), []).append(a.id)
-    kept = sorted(groups, key=lambda g: (-len(groups[g]), g))[:MAX_ROWS]
-    kept.sort()
-    row_of = {a.id: -1 for a in articles}
-    for i, g in enumerate(kept):
-        for aid in groups[g]:
-            row_of[aid] = i
-    left = len(groups) - len(kept)
-    note = f"{len(articles)} articles grouped by outlet and period" + (f"; {left} smaller groups not shown" if left else "")
-    return _Rows([f"{o} · {p} ({len(groups[(o, p)])})" for o, p in kept], row_of, note)
-
-
 def _title(ax: Axes, name: str, note: str = "") -> None:
     ax.set_title(TITLES[name] + (f"\n({note})" if note else ""), fontsize=11)
-
-
-def _clusters_shown(result: Result, top: int):
-    """The ``top`` widest clusters plus every cluster the summary drew from, widest first."""
-    in_summary = {s.cluster for s in result.summary}
-    shown = list(result.clusters[:top])
-    shown += [c for c in result.clusters[top:] if c.id in in_summary]
-    return shown
-
-
-def _fact_coverage(result: Result) -> dict[int, int]:
-    """Each cluster's widest same-fact coverage: the most stories that report the fact of one of
-    its sentences (read from the run's links; the cluster's own coverage when it has none)."""
-    if result.links is None or len(result.links.sentences) != len(result.sentences):
-        return {c.id: c.coverage for c in result.clusters}
-    coverage = result.links.coverage({a.id: result.corpus.story(a.id) for a in result.corpus.articles})
-    return {c.id: max((coverage[m] for m in c.members), default=0) for c in result.clusters}
 
 
 def _label_cells(ax: Axes, values: np.ndarray, fmt: str, dark_above: float, skip_zero: bool = True) -> None:
@@ -236,8 +174,8 @@ def plot_coverage_heatmap(result: Result, *, ax: Axes | None = None, top: int = 
     """Source × cluster matrix: how many sentences each article (or outlet and period, for
     many articles) gives each of the widest clusters and those in the summary."""
     with arabic_font():
-        rows = _rows(result)
-        clusters = _clusters_shown(result, top)
+        rows = heatmap_rows(result)
+        clusters = clusters_shown(result, top)
         names = [f"{c.id}: {_cluster_label(c, english)}" for c in clusters]
         # the column names stand at 55 degrees: room below the matrix for the longest one
         below = 0.055 * max((len(n) for n in names), default=0)
@@ -268,8 +206,8 @@ def plot_cluster_coverage(result: Result, *, ax: Axes | None = None, top: int = 
     from matplotlib.patches import Patch
 
     with arabic_font():
-        fact = _fact_coverage(result)
-        clusters = sorted(_clusters_shown(result, top), key=lambda c: (-fact[c.id], -c.coverage, c.id))[::-1]
+        fact = fact_coverage(result)
+        clusters = sorted(clusters_shown(result, top), key=lambda c: (-fact[c.id], -c.coverage, c.id))[::-1]
         fig, ax = figure_and_axes(ax, (9, 2.2 + 0.3 * len(clusters)), "cluster_coverage")
         in_summary = {s.cluster for s in result.summary}
         colors = ["tab:orange" if c.id in in_summary else "tab:blue" for c in clusters]
@@ -284,37 +222,6 @@ def plot_cluster_coverage(result: Result, *, ax: Axes | None = None, top: int = 
     return fig
 
 
-def _principal_plane(x: np.ndarray) -> np.ndarray:
-    """The rows of ``x`` on their first two principal components, each axis signed so that its
-    largest loading is positive (a sign choice that does not depend on the LAPACK build).
-
-    The components come from the eigenvectors of the smaller of the two Gram matrices (rows ×
-    rows or columns × columns), which is cheaper and steadier than a full SVD."""
-    if len(x) < 3:
-        return np.zeros((len(x), 2))
-    centred = np.asarray(x, dtype=np.float64) - np.asarray(x, dtype=np.float64).mean(axis=0)
-    with _one_blas_thread():
-        if len(centred) < centred.shape[1]:
-            _, u = np.linalg.eigh(centred @ centred.T)
-            axes = u[:, ::-1][:, :2].T @ centred
-        else:
-            _, v = np.linalg.eigh(centred.T @ centred)
-            axes = v[:, ::-1][:, :2].T
-    axes /= np.linalg.norm(axes, axis=1, keepdims=True)
-    axes *= np.sign(axes[np.arange(2), np.abs(axes).argmax(axis=1)])[:, None]
-    return centred @ axes.T
-
-
-def _one_blas_thread():
-    """One BLAS thread for a small LAPACK call: with threads, a 100 × 100 eigenproblem took
-    0.2 s instead of 1 ms on a busy 2-core machine (threads waiting for each other)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
-
-
 def plot_sentence_map(result: Result, *, ax: Axes | None = None, top: int = 8,
                       english: Mapping[int, str] | None = None) -> Figure:
     """Sentences in two dimensions (principal components of their embeddings), coloured by
@@ -327,7 +234,7 @@ def plot_sentence_map(result: Result, *, ax: Axes | None = None, top: int = 8,
         n = len(result.sentences)
         shown = np.arange(n) if n <= MAX_POINTS else np.linspace(0, n - 1, MAX_POINTS).astype(int)
         xy = np.zeros((n, 2))
-        xy[shown] = _principal_plane(result.vectors[shown])
+        xy[shown] = principal_plane(result.vectors[shown])
         widest = result.clusters[:top]
         colour_of = {c.id: f"C{i}" for i, c in enumerate(widest)}
         labels = np.asarray(result.labels)
@@ -340,7 +247,7 @@ def plot_sentence_map(result: Result, *, ax: Axes | None = None, top: int = 8,
                 mine = article_of == article
                 ax.scatter(xy[shown][mine, 0], xy[shown][mine, 1], c=colours[mine], marker=markers[k], edgecolors="black",
                            linewidths=0.4, s=55)
-            names = _article_labels(result)
+            names = article_labels(result)
             handles = [Line2D([], [], marker=markers[k], linestyle="", markerfacecolor="white", markeredgecolor="black",
                               label=names[a]) for k, a in enumerate(articles)]
             ax.add_artist(ax.legend(handles=handles, title="article (marker)", fontsize=7, title_fontsize=8,
@@ -405,7 +312,7 @@ def plot_article_similarity(result: Result, *, ax: Axes | None = None,
     outlets and periods when there are many articles."""
     del english  # no clusters on this chart; accepted so every chart takes the same options
     with arabic_font():
-        rows = _rows(result)
+        rows = heatmap_rows(result)
         size = len(rows.labels)
         fig, ax = figure_and_axes(ax, (4 + 0.3 * size, 3 + 0.3 * size) if size > 8 else (7, 5.5), "article_similarity")
         row = np.array([rows.row_of[s.article] for s in result.sentences], dtype=int)
