@@ -1,14 +1,18 @@
-"""The ``talkhis`` command line: ``talkhis summarize``, ``talkhis evaluate``, ``talkhis models``
-and ``talkhis translations``.
+"""The ``talkhis`` command line: ``talkhis summarize``, ``talkhis evaluate``, ``talkhis models``,
+``talkhis translations`` and ``talkhis cache``.
 
 Every error a user can cause (a :class:`~talkhis.errors.TalkhisError`) is printed as one line
-on standard error with a non-zero exit status; no traceback.
+on standard error with a non-zero exit status; no traceback. A cache that cannot be used
+(:class:`~talkhis.paths.CacheWarning`) is one ``talkhis: warning:`` line. SIGTERM and SIGHUP
+stop a run as Ctrl-C (SIGINT) does: the staged output is removed on the way out.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -87,7 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_models_parser(sub)
     _add_translations_parser(sub)
+    _add_cache_parser(sub)
     return parser
+
+
+def _add_cache_parser(sub) -> None:
+    from .report.cachedir import KINDS
+
+    c = sub.add_parser("cache", help="show where the cache folder is, its size and entries per kind; or clear it")
+    csub = c.add_subparsers(dest="cache_command")
+    clear = csub.add_parser("clear", help="remove the cache's entries (asks nothing; prints what it removed)")
+    clear.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable; default: all)")
 
 
 def _add_translation_options(parser: argparse.ArgumentParser) -> None:
@@ -127,7 +141,7 @@ def _add_translations_parser(sub) -> None:
 def _summarize(args: argparse.Namespace) -> int:
     from .pipeline import Options, summarize_folder
     from .progress import set_quiet
-    from .report.write import section_title, write_outputs
+    from .report.outdir import claim
 
     set_quiet(args.quiet)
     options = Options(
@@ -144,7 +158,18 @@ def _summarize(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
     )
-    result = summarize_folder(args.folder, options)
+    with claim(args.out):  # one writer per output folder, from the start
+        result = summarize_folder(args.folder, options)
+        out = _write_summary(result, args)
+    if args.quiet:
+        return 0
+    _print_summary(result, out)
+    return 0
+
+
+def _write_summary(result, args: argparse.Namespace) -> Path:
+    from .report.write import write_outputs
+
     for skipped in result.corpus.skipped:
         print(f"talkhis: warning: skipped {skipped.reason}", file=sys.stderr)
     for note in result.corpus.notes:
@@ -154,8 +179,12 @@ def _summarize(args: argparse.Namespace) -> int:
     out = write_outputs(result, args.out, force=args.force)
     for note in result.notes:
         print(f"talkhis: warning: {note}", file=sys.stderr)
-    if args.quiet:
-        return 0
+    return out
+
+
+def _print_summary(result, out: Path) -> None:
+    from .report.write import section_title
+
     stories = result.n_stories
     copies = [a.id for a in result.corpus.articles if a.duplicate_of]
     print(f"{len(result.corpus.articles)} articles ({stories} distinct stories"
@@ -170,7 +199,6 @@ def _summarize(args: argparse.Namespace) -> int:
         print(f"\n{n}. {item.sentence.text}\n   {english}\n   sources: "
               + ", ".join(f"{s.article}#{s.index}" for s in item.sources))
     print(f"\nwrote {out}/: summary.json, summary.md, report.html, sentences.csv and {len(list(out.glob('*.png')))} charts")
-    return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -259,7 +287,41 @@ def _translations(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"summarize": _summarize, "evaluate": _evaluate, "models": _models, "translations": _translations}
+def _cache(args: argparse.Namespace) -> int:
+    from .report.cachedir import clear, describe
+
+    if args.cache_command == "clear":
+        print(clear(args.kind))
+    else:
+        print(describe())
+    return 0
+
+
+_COMMANDS = {"summarize": _summarize, "evaluate": _evaluate, "models": _models, "translations": _translations,
+             "cache": _cache}
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that every ``finally`` runs on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame) -> None:
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)  # a second signal must not cut the clean-up short
+    raise Stopped(signum)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None, _default=warnings.showwarning) -> None:
+    from .paths import CacheWarning
+
+    if issubclass(category, CacheWarning):
+        print(f"talkhis: warning: {message}", file=sys.stderr)
+    else:
+        _default(message, category, filename, lineno, file, line)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -270,14 +332,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     ``HF_HUB_OFFLINE`` is set. The default path (``reference``, ``use``) never needs a network.
     """
     args = build_parser().parse_args(argv)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    shown = warnings.showwarning
+    warnings.showwarning = _show_warning
     try:
+        for sig in previous:
+            signal.signal(sig, _stop)
         return _COMMANDS[args.command](args)
     except TalkhisError as exc:
         print(f"talkhis: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("talkhis: interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"talkhis: {'interrupted' if signum == signal.SIGINT else 'stopped by ' + signal.Signals(signum).name}; "
+              "no half-written output is left", file=sys.stderr)
+        return 128 + signum
+    finally:
+        warnings.showwarning = shown
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":

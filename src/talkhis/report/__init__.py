@@ -3,5 +3,6 @@
 Marked output folders written whole or not at all (:mod:`.outdir`), ``summary.json``/``.md``,
 ``report.html`` and ``sentences.csv`` (:mod:`.write`, :mod:`.table`), the coverage charts
 (:mod:`.plots`, cached by :mod:`.chartcache`) with English glosses (:mod:`.labels`), and
-Markdown tables (:mod:`.markdown`). Import the module you need; nothing is loaded here.
+Markdown tables (:mod:`.markdown`), and the cache folder as a whole for ``talkhis cache``
+(:mod:`.cachedir`). Import the module you need; nothing is loaded here.
 """
