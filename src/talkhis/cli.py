@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import threading
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -335,8 +336,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
     shown = warnings.showwarning
     warnings.showwarning = _show_warning
+    main_thread = threading.current_thread() is threading.main_thread()
     try:
-        for sig in previous:
+        for sig in previous if main_thread else ():
             signal.signal(sig, _stop)
         return _COMMANDS[args.command](args)
     except TalkhisError as exc:
@@ -349,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + signum
     finally:
         warnings.showwarning = shown
-        for sig, handler in previous.items():
+        for sig, handler in previous.items() if main_thread else ():
             signal.signal(sig, handler)
 
 

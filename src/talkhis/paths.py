@@ -63,11 +63,13 @@ def default_cache_dir() -> Path:
 
 
 def say(message: str, key: str | None = None) -> None:
-    """Warn once per process for ``key`` (default: the message itself)."""
-    key = key or message
-    if key not in _said:
+    """Warn, once per process for ``key`` when one is given (a lasting state, such as a folder
+    that cannot be written, is said once; each damaged file found is said)."""
+    if key is not None:
+        if key in _said:
+            return
         _said.add(key)
-        warnings.warn(message, CacheWarning, stacklevel=3)
+    warnings.warn(message, CacheWarning, stacklevel=3)
 
 
 def reason(exc: BaseException) -> str:

@@ -24,6 +24,7 @@ import json
 import marshal
 import mmap
 import os
+import weakref
 import zlib
 from array import array
 from functools import cache
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..paths import CacheDamaged, default_cache_dir, quarantine, staged_folder, unavailable
+from ..paths import CacheDamaged, default_cache_dir, quarantine, staged_folder, sweep, unavailable
 
 __all__ = ["PREPARED_VERSIONS", "TableRows", "load_use", "prepared_dir", "discard", "copies"]
 
@@ -83,6 +84,7 @@ def load_use(threads: int = 1, cache_dir: str | None = None):
         model._model  # noqa: B018 - builds tokenizer and weights now
         return model
     folder = prepared_dir(cache_dir)
+    sweep(folder.parent)  # the half-written copy of a run killed while it saved one
     try:
         _load_prepared(model, folder, threads)
         return model
@@ -186,19 +188,15 @@ class TableRows:
     """
 
     def __init__(self, path: Path, crcs: np.ndarray) -> None:
-        handle = open(path, "rb")  # noqa: SIM115 - kept open for the model's life
-        try:
+        with open(path, "rb") as handle:
             version = np.lib.format.read_magic(handle)
             read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
             shape, fortran, dtype = read_header(handle)
-        except BaseException:
-            handle.close()
-            raise
+            self._offset = handle.tell()
         if fortran or len(shape) != 2 or dtype != np.uint8 or crcs.shape != (shape[0],):
-            handle.close()
             raise CacheDamaged(path, "not the table its checksums describe")
-        self._offset = handle.tell()
-        self._handle = handle
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
         self.shape = shape
         self.dtype = dtype
         self._path = path
@@ -211,7 +209,7 @@ class TableRows:
         wanted = np.unique(index)
         missing = wanted[~self._loaded[wanted]]
         width = self.shape[1]
-        fd = self._handle.fileno()
+        fd = self._fd
         for row in missing.tolist():
             data = os.pread(fd, width, self._offset + row * width)
             if len(data) != width or zlib.crc32(data) != int(self._crcs[row]):
