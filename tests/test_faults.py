@@ -432,6 +432,13 @@ def test_runs_at_once_into_other_folders_share_a_cold_cache(clean, tmp_path, n):
     no_temporaries(cache)
 
 
+@pytest.mark.soak
+@pytest.mark.parametrize("n", COUNTS["concurrent"][1])
+def test_soak_runs_at_once(clean, tmp_path, n):
+    test_runs_at_once_into_one_folder_one_writes_the_others_stop_in_one_line(clean, tmp_path / "one", n)
+    test_runs_at_once_into_other_folders_share_a_cold_cache(clean, tmp_path / "other", n)
+
+
 # -------------------------------------------------------------------------------- full disks
 
 

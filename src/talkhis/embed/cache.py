@@ -28,11 +28,6 @@ FILE = "embeddings.sqlite"
 #: Seconds a run waits for another run's write to the cache before it goes on without it.
 BUSY_TIMEOUT = 30
 _TABLE = "vectors_v2"
-_DAMAGED_CODES = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
-
-
-class _Damaged(Exception):
-    """SQLite found the file damaged."""
 
 
 def _crc(key: str, model: str, dim: int, data: bytes) -> int:
@@ -40,9 +35,11 @@ def _crc(key: str, model: str, dim: int, data: bytes) -> int:
 
 
 def _is_damage(exc: sqlite3.Error) -> bool:
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    return name.split("_(")[0] in _DAMAGED_CODES or name.startswith("SQLITE_CORRUPT") or (
-        not name and isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError))
+    """Whether SQLite says the file is damaged (rather than busy, full or read-only)."""
+    name = getattr(exc, "sqlite_errorname", None)
+    if name:
+        return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+    return not isinstance(exc, sqlite3.OperationalError)
 
 
 def count_vectors(path: Path) -> dict[str, int]:
@@ -141,7 +138,8 @@ class CachedEmbedder:
             db.executemany(f"INSERT OR REPLACE INTO {_TABLE} VALUES (?, ?, ?, ?, ?)", records)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK") if db.in_transaction else None
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
