@@ -36,7 +36,7 @@ OUTPUTS = {".talkhis-output.json", "summary.json", "summary.md", "report.html", 
            "article_similarity.png", "cluster_coverage.png", "coverage_heatmap.png", "sentence_map.png"}
 USER = {"notes.txt": b"mine", ".out.new.mine0000/keep.txt": b"mine too", ".out.old.zzzzzzzz/keep.txt": b"and mine"}
 #: Cases per kind: (CI, soak).
-COUNTS = {"kill": (30, 90), "corrupt": (20, 60), "enospc-model": (2, 40), "concurrent": ((3, 5), (3, 5, 10))}
+COUNTS = {"kill": (30, 75), "corrupt": (20, 50), "enospc-model": (1, 40), "concurrent": ((3, 5), (3, 5, 10))}
 
 
 def _count(kind: str, soak: bool):
@@ -419,7 +419,7 @@ def test_runs_at_once_into_other_folders_share_a_cold_cache(clean, tmp_path, n):
     """Nobody blocks anybody; all of them fill one empty cache (the prepared model too, for
     three), and the cache serves the next run whole and without a word."""
     ref = clean["refs"]["use", 6]
-    cache = tmp_path / "cache" if n == 3 else copy_cache(clean["use"], tmp_path / "cache", without=("embeddings.sqlite*", "charts"))
+    cache = tmp_path / "cache" if n == 3 else copy_cache(clean["use"], tmp_path / "cache", without=("embeddings.sqlite*",))
     work = make_work(tmp_path)
     outs = [work / f"out{k}" for k in range(n)]
     results = _together(n, outs, cache, "use")
@@ -495,7 +495,7 @@ def test_a_full_disk_at_each_write_is_one_line_or_no_harm(clean, tmp_path):
     tally = _full_disks(clean, tmp_path, soak=False)
     _report("ENOSPC", tally, began)
     assert set(tally) == {"output write: one-line error", "cache write: identical"}
-    assert tally["output write: one-line error"] >= 9 and tally["cache write: identical"] >= 3
+    assert tally["output write: one-line error"] >= 9 and tally["cache write: identical"] >= 2
 
 
 @pytest.mark.soak
