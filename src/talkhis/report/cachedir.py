@@ -35,8 +35,8 @@ def _plural(n: int, word: str) -> str:
 
 def inventory(root: Path) -> dict[str, tuple[str, list[Path]]]:
     """Per kind: a count in words and the paths that hold it."""
+    vectors = count_vectors(root / FILE)  # first: reading may leave SQLite's -shm file
     sqlite = [root / name for name in (FILE, FILE + "-wal", FILE + "-shm") if (root / name).exists()]
-    vectors = count_vectors(root / FILE)
     per_model = f" ({', '.join(f'{m} {n:,}' for m, n in vectors.items())})" if vectors else ""
     models = copies(root)
     charts = [p for p in _children(root / FOLDER) if p.suffix == ".npz" and not is_temporary(p.name)]
