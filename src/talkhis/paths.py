@@ -10,12 +10,13 @@ helpers:
   (``.NAME.tmp-PID-XXXX``) and rename it into place, so a reader sees the whole thing or none;
   :func:`sweep` removes such temporaries left by a process that no longer runs;
 * :func:`quarantine` moves a file that fails its check aside into ``<cache>/damaged/`` (the
-  last :data:`KEEP_DAMAGED` kept) and says so in one warning line; the cache then rebuilds it;
+  last :data:`KEEP_DAMAGED` kept), or removes one that is rebuilt exactly, and says so in one
+  warning line; the cache then rebuilds it;
 * :func:`unavailable` says in one line that a cache folder cannot be used and the run goes on
   without it.
 
-Warnings are :class:`CacheWarning` (the command line prints them as ``talkhis: warning: ...``),
-each said once per process.
+Warnings are :class:`CacheWarning` (the command line prints them as ``talkhis: warning: ...``):
+a folder that cannot be used is said once per process, each damaged file each time it is found.
 """
 
 from __future__ import annotations

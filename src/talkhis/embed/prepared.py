@@ -12,7 +12,7 @@ constructor.
 
 The copy is checked as it is read: ``meta.json`` holds a CRC-32 of itself and of every file,
 and the embedding table a CRC-32 per row, checked when the row is first read. A copy that
-fails is moved aside (:func:`talkhis.paths.quarantine`) and built again from the wheel; a row
+fails is removed (:func:`talkhis.paths.quarantine`) and built again from the wheel; a row
 that fails in the middle of a run raises :class:`~talkhis.paths.CacheDamaged`, on which the
 embedder discards the copy (:func:`discard`) and embeds again with the shipped model.
 """
