@@ -10,6 +10,7 @@ stop a run as Ctrl-C (SIGINT) does: the staged output is removed on the way out.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -316,6 +317,18 @@ def _stop(signum: int, frame) -> None:
     raise Stopped(signum)
 
 
+def _swallowed(info, _default=sys.unraisablehook) -> None:
+    """A stop (Ctrl-C, SIGTERM, SIGHUP) that landed in a finaliser, which Python swallows and
+    prints: deliver the same signal again a moment later, outside it."""
+    if not isinstance(info.exc_value, KeyboardInterrupt):
+        _default(info)
+        return
+    signum = getattr(info.exc_value, "signum", signal.SIGINT)
+    if signum != signal.SIGINT:
+        signal.signal(signum, _stop)
+    threading.Timer(0.01, os.kill, (os.getpid(), signum)).start()
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None, _default=warnings.showwarning) -> None:
     from .paths import CacheWarning
 
@@ -337,7 +350,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown = warnings.showwarning
     warnings.showwarning = _show_warning
     main_thread = threading.current_thread() is threading.main_thread()
+    unraisable = sys.unraisablehook
     try:
+        if main_thread:
+            sys.unraisablehook = _swallowed
         for sig in previous if main_thread else ():
             signal.signal(sig, _stop)
         return _COMMANDS[args.command](args)
@@ -351,6 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + signum
     finally:
         warnings.showwarning = shown
+        sys.unraisablehook = unraisable
         for sig, handler in previous.items() if main_thread else ():
             signal.signal(sig, handler)
 
