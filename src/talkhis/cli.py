@@ -317,6 +317,24 @@ def _stop(signum: int, frame) -> None:
     raise Stopped(signum)
 
 
+def _stop_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The stop behind an error that Python raised in its place (a stop that lands in
+    ``__set_name__``, for one, comes out as a RuntimeError caused by it)."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+def _stopped(exc: KeyboardInterrupt) -> int:
+    signum = getattr(exc, "signum", signal.SIGINT)
+    print(f"talkhis: {'interrupted' if signum == signal.SIGINT else 'stopped by ' + signal.Signals(signum).name}; "
+          "no half-written output is left", file=sys.stderr)
+    return 128 + signum
+
+
 def _swallowed(info, _default=sys.unraisablehook) -> None:
     """A stop (Ctrl-C, SIGTERM, SIGHUP) that landed in a finaliser, which Python swallows and
     prints: deliver the same signal again a moment later, outside it."""
@@ -360,11 +378,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TalkhisError as exc:
         print(f"talkhis: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:
+        stop = _stop_behind(exc)
+        if stop is None:
+            raise
+        return _stopped(stop)
     except KeyboardInterrupt as exc:
-        signum = getattr(exc, "signum", signal.SIGINT)
-        print(f"talkhis: {'interrupted' if signum == signal.SIGINT else 'stopped by ' + signal.Signals(signum).name}; "
-              "no half-written output is left", file=sys.stderr)
-        return 128 + signum
+        return _stopped(exc)
     finally:
         warnings.showwarning = shown
         sys.unraisablehook = unraisable
