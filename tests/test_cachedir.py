@@ -62,7 +62,7 @@ def test_a_damaged_vector_is_embedded_again_with_one_warning(tmp_path):
 
 def test_a_file_that_is_not_a_database_is_moved_aside(tmp_path):
     (tmp_path / "embeddings.sqlite").write_bytes(b"this is not a database" * 100)
-    embedder, inner = cached(tmp_path)
+    embedder, _inner = cached(tmp_path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         embedder.encode(TEXTS)
@@ -78,7 +78,7 @@ def test_the_cache_before_row_checksums_is_dropped_and_refilled(tmp_path):
     db.execute("CREATE TABLE vectors (key TEXT PRIMARY KEY, dim INTEGER, data BLOB)")
     db.commit()
     db.close()
-    embedder, inner = cached(tmp_path)
+    embedder, _inner = cached(tmp_path)
     embedder.encode(TEXTS)
     tables = sqlite3.connect(tmp_path / "embeddings.sqlite").execute("SELECT name FROM sqlite_master").fetchall()
     assert ("vectors",) not in tables and count_vectors(tmp_path / "embeddings.sqlite") == {"fake": 3}
@@ -86,7 +86,7 @@ def test_the_cache_before_row_checksums_is_dropped_and_refilled(tmp_path):
 
 def test_an_unusable_cache_folder_means_no_cache_and_one_line(tmp_path):
     (tmp_path / "file").write_text("x", encoding="utf-8")
-    embedder, inner = cached(tmp_path / "file" / "cache")
+    embedder, _inner = cached(tmp_path / "file" / "cache")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         np.testing.assert_array_equal(embedder.encode(TEXTS), Fake().encode(TEXTS))

@@ -43,10 +43,9 @@ def test_an_empty_existing_folder_becomes_the_output(tmp_path):
 
 def test_a_failure_inside_leaves_nothing_behind(tmp_path):
     out = tmp_path / "out"
-    with pytest.raises(RuntimeError, match="half way"):
-        with output_dir(out) as tmp:
-            (tmp / "summary.json").write_text("{", encoding="utf-8")
-            raise RuntimeError("half way")
+    with pytest.raises(RuntimeError, match="half way"), output_dir(out) as tmp:
+        (tmp / "summary.json").write_text("{", encoding="utf-8")
+        raise RuntimeError("half way")
     assert entries(tmp_path) == []
 
 
@@ -54,10 +53,9 @@ def test_a_failure_inside_keeps_the_previous_outputs(tmp_path):
     out = tmp_path / "out"
     write(out, "summary.json", text="old")
     before = snapshot(out)
-    with pytest.raises(KeyboardInterrupt):
-        with output_dir(out) as tmp:
-            (tmp / "summary.json").write_text("new", encoding="utf-8")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), output_dir(out) as tmp:
+        (tmp / "summary.json").write_text("new", encoding="utf-8")
+        raise KeyboardInterrupt
     assert entries(tmp_path) == ["out"]
     assert snapshot(out) == before
 
@@ -82,9 +80,8 @@ def test_a_folder_with_files_talkhis_did_not_write_is_refused(tmp_path, kind):
     if kind == "bad-marker":
         (out / MARKER).write_text("not json", encoding="utf-8")
     before = snapshot(out)
-    with pytest.raises(InputError, match="--force") as info:
-        with output_dir(out):
-            pytest.fail("the body must not run")
+    with pytest.raises(InputError, match="--force") as info, output_dir(out):
+        pytest.fail("the body must not run")
     assert "\n" not in str(info.value)
     assert snapshot(out) == before
     assert entries(tmp_path) == ["out"]
@@ -208,10 +205,9 @@ def test_a_full_disk_while_writing_is_one_line_and_keeps_the_previous_outputs(tm
     if existed:
         write(out, "summary.json", text="old")
     before = snapshot(out) if existed else None
-    with pytest.raises(OutputError) as info:
-        with output_dir(out) as tmp:
-            (tmp / "summary.json").write_text("new", encoding="utf-8")
-            raise OSError(28, "No space left on device")
+    with pytest.raises(OutputError) as info, output_dir(out) as tmp:
+        (tmp / "summary.json").write_text("new", encoding="utf-8")
+        raise OSError(28, "No space left on device")
     message = str(info.value)
     assert "\n" not in message and message.startswith(f"{out}: cannot write the outputs (No space left on device)")
     assert message.endswith("the previous outputs are kept" if existed else "nothing was written")
@@ -258,9 +254,8 @@ def test_runs_into_other_folders_are_not_blocked_and_the_lock_file_goes(tmp_path
 
 def test_a_failed_claim_removes_the_folders_it_made(tmp_path):
     out = tmp_path / "a" / "b" / "out"
-    with pytest.raises(RuntimeError):
-        with claim(out):
-            raise RuntimeError("bad input")
+    with pytest.raises(RuntimeError), claim(out):
+        raise RuntimeError("bad input")
     assert entries(tmp_path) == []
 
 
