@@ -1,14 +1,20 @@
-"""The ``talkhis`` command line: ``talkhis summarize``, ``talkhis evaluate``, ``talkhis models``
-and ``talkhis translations``.
+"""The ``talkhis`` command line: ``talkhis summarize``, ``talkhis evaluate``, ``talkhis models``,
+``talkhis translations`` and ``talkhis cache``.
 
 Every error a user can cause (a :class:`~talkhis.errors.TalkhisError`) is printed as one line
-on standard error with a non-zero exit status; no traceback.
+on standard error with a non-zero exit status; no traceback. A cache that cannot be used
+(:class:`~talkhis.paths.CacheWarning`) is one ``talkhis: warning:`` line. SIGTERM and SIGHUP
+stop a run as Ctrl-C (SIGINT) does: the staged output is removed on the way out.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -90,7 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_models_parser(sub)
     _add_translations_parser(sub)
+    _add_cache_parser(sub)
     return parser
+
+
+def _add_cache_parser(sub) -> None:
+    from .report.cachedir import KINDS
+
+    c = sub.add_parser("cache", help="show where the cache folder is, its size and entries per kind; or clear it")
+    csub = c.add_subparsers(dest="cache_command")
+    clear = csub.add_parser("clear", help="remove the cache's entries (asks nothing; prints what it removed)")
+    clear.add_argument("--kind", action="append", choices=KINDS, help="only this kind (repeatable; default: all)")
 
 
 def _add_translation_options(parser: argparse.ArgumentParser) -> None:
@@ -130,7 +146,7 @@ def _add_translations_parser(sub) -> None:
 def _summarize(args: argparse.Namespace) -> int:
     from .pipeline import Options, summarize_folder
     from .progress import set_quiet
-    from .report.write import section_title, write_outputs
+    from .report.outdir import claim
 
     set_quiet(args.quiet)
     options = Options(
@@ -147,7 +163,18 @@ def _summarize(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
     )
-    result = summarize_folder(args.folder, options)
+    with claim(args.out):  # one writer per output folder, from the start
+        result = summarize_folder(args.folder, options)
+        out = _write_summary(result, args)
+    if args.quiet:
+        return 0
+    _print_summary(result, out)
+    return 0
+
+
+def _write_summary(result, args: argparse.Namespace) -> Path:
+    from .report.write import write_outputs
+
     for skipped in result.corpus.skipped:
         print(f"talkhis: warning: skipped {skipped.reason}", file=sys.stderr)
     for note in result.corpus.notes:
@@ -157,8 +184,12 @@ def _summarize(args: argparse.Namespace) -> int:
     out = write_outputs(result, args.out, force=args.force, pngs=args.png)
     for note in result.notes:
         print(f"talkhis: warning: {note}", file=sys.stderr)
-    if args.quiet:
-        return 0
+    return out
+
+
+def _print_summary(result, out: Path) -> None:
+    from .report.write import section_title
+
     stories = result.n_stories
     copies = [a.id for a in result.corpus.articles if a.duplicate_of]
     print(f"{len(result.corpus.articles)} articles ({stories} distinct stories"
@@ -174,7 +205,6 @@ def _summarize(args: argparse.Namespace) -> int:
               + ", ".join(f"{s.article}#{s.index}" for s in item.sources))
     charts = len(list(out.glob("*.png")))
     print(f"\nwrote {out}/: summary.json, summary.md, report.html, sentences.csv" + (f" and {charts} charts" if charts else ""))
-    return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -265,7 +295,71 @@ def _translations(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"summarize": _summarize, "evaluate": _evaluate, "models": _models, "translations": _translations}
+def _cache(args: argparse.Namespace) -> int:
+    from .report.cachedir import clear, describe
+
+    if args.cache_command == "clear":
+        print(clear(args.kind))
+    else:
+        print(describe())
+    return 0
+
+
+_COMMANDS = {"summarize": _summarize, "evaluate": _evaluate, "models": _models, "translations": _translations,
+             "cache": _cache}
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that every ``finally`` runs on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame) -> None:
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)  # a second signal must not cut the clean-up short
+    raise Stopped(signum)
+
+
+def _stop_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The stop behind an error that Python raised in its place (a stop that lands in
+    ``__set_name__``, for one, comes out as a RuntimeError caused by it)."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+def _stopped(exc: KeyboardInterrupt) -> int:
+    signum = getattr(exc, "signum", signal.SIGINT)
+    print(f"talkhis: {'interrupted' if signum == signal.SIGINT else 'stopped by ' + signal.Signals(signum).name}; "
+          "no half-written output is left", file=sys.stderr)
+    return 128 + signum
+
+
+def _swallowed(info, _default=sys.unraisablehook) -> None:
+    """A stop (Ctrl-C, SIGTERM, SIGHUP) that landed in a finaliser, which Python swallows and
+    prints: deliver the same signal again a moment later, outside it."""
+    if not isinstance(info.exc_value, KeyboardInterrupt):
+        _default(info)
+        return
+    signum = getattr(info.exc_value, "signum", signal.SIGINT)
+    if signum != signal.SIGINT:
+        signal.signal(signum, _stop)
+    threading.Timer(0.01, os.kill, (os.getpid(), signum)).start()
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None, _default=warnings.showwarning) -> None:
+    from .paths import CacheWarning
+
+    if issubclass(category, CacheWarning):
+        print(f"talkhis: warning: {message}", file=sys.stderr)
+    else:
+        _default(message, category, filename, lineno, file, line)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -276,14 +370,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     ``HF_HUB_OFFLINE`` is set. The default path (``reference``, ``use``) never needs a network.
     """
     args = build_parser().parse_args(argv)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    shown = warnings.showwarning
+    warnings.showwarning = _show_warning
+    main_thread = threading.current_thread() is threading.main_thread()
+    unraisable = sys.unraisablehook
     try:
+        if main_thread:
+            sys.unraisablehook = _swallowed
+        for sig in previous if main_thread else ():
+            signal.signal(sig, _stop)
         return _COMMANDS[args.command](args)
     except TalkhisError as exc:
         print(f"talkhis: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("talkhis: interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except Exception as exc:
+        stop = _stop_behind(exc)
+        if stop is None:
+            raise
+        return _stopped(stop)
+    except KeyboardInterrupt as exc:
+        return _stopped(exc)
+    finally:
+        warnings.showwarning = shown
+        sys.unraisablehook = unraisable
+        for sig, handler in previous.items() if main_thread else ():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":

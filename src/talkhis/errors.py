@@ -12,6 +12,7 @@ __all__ = [
     "UnknownBackend",
     "ModelNotFound",
     "MissingDependency",
+    "OutputError",
 ]
 
 
@@ -33,3 +34,7 @@ class ModelNotFound(TalkhisError):
 
 class MissingDependency(TalkhisError):
     """An optional library is not installed; the message names the pip extra that provides it."""
+
+
+class OutputError(TalkhisError):
+    """An output folder cannot be written: a full disk, no permission, or another run writing it."""

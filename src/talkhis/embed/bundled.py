@@ -10,6 +10,7 @@ from functools import cache
 import numpy as np
 
 from ..errors import MissingDependency, UnknownBackend
+from ..paths import CacheDamaged
 from .base import CHUNK, batches, embedding_threads, normalise_rows
 
 __all__ = ["UseEmbedder", "E5SmallEmbedder"]
@@ -64,6 +65,18 @@ class UseEmbedder(_BundledModelEmbedder):
 
     def _encode_chunk(self, model, texts: list[str]) -> np.ndarray:
         return model.encode(texts)
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        """As the other bundled models; when a row of the prepared copy turns out damaged, the
+        copy is discarded and all the sentences are embedded again by the shipped model, so the
+        vectors are those of a run that never saw the damage."""
+        try:
+            return super().encode(sentences)
+        except CacheDamaged as damage:
+            from .prepared import discard
+
+            self._model = discard(damage, self.threads)
+            return super().encode(sentences)
 
 
 class E5SmallEmbedder(_BundledModelEmbedder):

@@ -14,20 +14,25 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
+import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..paths import atomic_write, default_cache_dir, quarantine, sweep, unavailable
+
 if TYPE_CHECKING:
     from ..pipeline import Result
 
-__all__ = ["chart_key", "render_pngs", "KEEP"]
+__all__ = ["chart_key", "render_pngs", "KEEP", "FOLDER"]
 
-_FORMAT = 1
+_FORMAT = 2
+#: Sub-folder of the cache folder that holds the renders.
+FOLDER = "charts"
+_CHECK = "__sha256__"
 #: Renders kept in the cache folder (a few hundred kB each); older ones are deleted.
 KEEP = 64
 
@@ -73,21 +78,49 @@ def render_pngs(result: Result, dpi: int = 110, english: Mapping[int, str] | Non
                 cache_dir: str | Path | None = None, use_cache: bool = True) -> dict[str, bytes]:
     """Every chart of :data:`talkhis.report.plots.ALL_PLOTS` as PNG bytes, by name: read back from
     ``<cache_dir>/charts`` when an identical render is there, else drawn (and kept there).
-    A cache that cannot be read or written only means the charts are drawn."""
-    from ..paths import default_cache_dir
-
-    folder = Path(cache_dir or default_cache_dir()) / "charts"
+    A render that fails its checksum is removed and drawn again; a cache that cannot be read or
+    written only means the charts are drawn."""
+    root = Path(cache_dir or default_cache_dir())
+    folder = root / FOLDER
     key = chart_key(result, dpi, english) if use_cache else None
     if key is not None:
-        try:
-            with np.load(folder / f"{key}.npz") as stored:
-                return {name: stored[name].tobytes() for name in stored.files}
-        except (OSError, ValueError, KeyError):
-            pass
+        charts = _load(folder / f"{key}.npz")
+        if charts is not None:
+            return charts
     charts = _draw(result, dpi, english)
     if key is not None:
         _store(folder, key, charts)
     return charts
+
+
+def _digest(charts: Mapping[str, bytes]) -> np.ndarray:
+    digest = hashlib.sha256()
+    for name, png in charts.items():
+        digest.update(name.encode() + b"\x00" + len(png).to_bytes(8, "little") + png)
+    return np.frombuffer(digest.digest(), dtype=np.uint8)
+
+
+def _load(path: Path) -> dict[str, bytes] | None:
+    """The PNGs stored at ``path``, or ``None`` when there are none (a damaged file is
+    removed, with one warning line)."""
+    try:
+        with np.load(path) as stored:
+            charts = {name: stored[name].tobytes() for name in stored.files if name != _CHECK}
+            check = stored[_CHECK] if _CHECK in stored.files else None
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        return _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    if check is None or not np.array_equal(check, _digest(charts)):
+        return _damaged(path, "checksum mismatch")
+    return charts
+
+
+def _damaged(path: Path, why: str) -> None:
+    try:
+        quarantine(path.parent.parent, [path], why, keep=False)
+    except OSError as exc:
+        unavailable(path.parent.parent, exc)
 
 
 def _draw(result: Result, dpi: int, english: Mapping[int, str] | None) -> dict[str, bytes]:
@@ -102,21 +135,16 @@ def _draw(result: Result, dpi: int, english: Mapping[int, str] | None) -> dict[s
 
 
 def _store(folder: Path, key: str, charts: dict[str, bytes]) -> None:
-    """Write the PNGs as one file, whole (to a temporary name, then renamed into place), and
-    keep only the :data:`KEEP` most recent renders."""
-    tmp = None
+    """Write the PNGs and their checksum as one file, whole (see
+    :func:`talkhis.paths.atomic_write`), and keep only the :data:`KEEP` most recent renders."""
+    buffer = io.BytesIO()
+    arrays = {name: np.frombuffer(png, dtype=np.uint8) for name, png in charts.items()}
+    np.savez(buffer, **arrays, **{_CHECK: _digest(charts)})
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".npz", dir=folder)
-        with os.fdopen(handle, "wb") as out:
-            np.savez(out, **{name: np.frombuffer(png, dtype=np.uint8) for name, png in charts.items()})
-        os.replace(tmp, folder / f"{key}.npz")
-        tmp = None
+        atomic_write(folder / f"{key}.npz", buffer.getvalue())
+        sweep(folder)
         kept = sorted(folder.glob("*.npz"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
         for old in kept[KEEP:]:
             old.unlink(missing_ok=True)
-    except OSError:
-        return
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+    except OSError as exc:
+        unavailable(folder.parent, exc)
