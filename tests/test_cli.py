@@ -609,3 +609,11 @@ def test_hard_wrapped_sources_give_one_line_sentences(tmp_path, capsys):
     assert all(t in out for t in texts)  # the terminal prints them on one line too
     markdown = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
     assert all(f'<p dir="rtl" lang="ar">{t}</p>' in markdown for t in texts)
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    """`talkhis models | true`: the pipe closes before the writer writes, which stops quietly."""
+    env = {**__import__("os").environ, "TALKHIS_CACHE_DIR": str(tmp_path / "cache")}
+    run = subprocess.run(f"{sys.executable} -m talkhis models | true", shell=True, capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert "Traceback" not in run.stderr and "BrokenPipeError" not in run.stderr, run.stderr

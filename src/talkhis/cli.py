@@ -384,6 +384,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TalkhisError as exc:
         print(f"talkhis: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # the reader went away (`talkhis cache | head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
     except Exception as exc:
         stop = _stop_behind(exc)
         if stop is None:

@@ -81,7 +81,9 @@ class CachedEmbedder:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(f"CREATE TABLE IF NOT EXISTS {_TABLE} (key TEXT PRIMARY KEY, model TEXT NOT NULL, "
                        "dim INTEGER NOT NULL, crc INTEGER NOT NULL, data BLOB NOT NULL)")
-            db.execute("DROP TABLE IF EXISTS vectors")  # the format before row checksums
+            if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vectors'").fetchone():
+                db.execute("DROP TABLE vectors")  # the format before row checksums, dropped once
+                db.execute("VACUUM")  # and its pages given back, so the file's size says what it holds
         except BaseException:
             db.close()
             raise
