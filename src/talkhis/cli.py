@@ -48,11 +48,7 @@ def _number_in(low: float, high: float, *, low_open: bool = False):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for both sub-commands."""
-    from .align.cluster import METHODS
-    from .corpus.read import MAX_BYTES
-    from .embed import available_embedders
-
+    """The argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="talkhis", description="Extractive Arabic multi-document summaries with sources, translations and coverage charts.")
     parser.add_argument("--version", action="version", version=f"talkhis {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -60,6 +56,36 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summarize", help="summarise a folder of Arabic .txt articles")
     s.add_argument("folder", help="folder holding the articles (.txt; UTF-8, UTF-16 or Windows-1256)")
     s.add_argument("--out", default="outputs", help="output folder (default: outputs); a folder talkhis wrote before is replaced, any other non-empty folder is refused")
+    _add_summary_options(s)
+
+    t = sub.add_parser("stories", help="group an archive of Arabic .txt articles into stories and summarise each")
+    t.add_argument("folder", help="folder holding the articles (.txt; UTF-8, UTF-16 or Windows-1256)")
+    t.add_argument("--out", default="stories", help="output folder (default: stories); a folder talkhis wrote before is replaced (its stories reused where unchanged), any other non-empty folder is refused")
+    where = t.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive, help="start a Dask LocalCluster of this many worker processes (needs the dask extra)")
+    where.add_argument("--scheduler", help="address of an existing Dask scheduler to run the stories on, e.g. tcp://host:8786")
+    _add_summary_options(t)
+
+    e = sub.add_parser("evaluate", help="score summarisers against human summaries (EASC or MultiLing JSONL)")
+    e.add_argument("file", help="JSONL file: EASC records {id, article, references[, title]} or MultiLing topics {topic, documents, models[, systems_2011]}")
+    e.add_argument("--out", default="evaluation", help="output folder (default: evaluation); a folder talkhis wrote before is replaced, any other non-empty folder is refused")
+    e.add_argument("--force", action="store_true", help="write into a non-empty folder talkhis did not write, beside its files (never over them)")
+    e.add_argument("--systems", help="EASC only: comma-separated systems to compare (default: talkhis,talkhis-shipped,lead,lexrank,textrank,centroid,random)")
+    e.add_argument("--embedder", default="use", help="embedding backend of the talkhis rows")
+    e.add_argument("--cv", type=int, default=5, help="EASC only: score talkhis with K-fold cross-validation of its salience model (default 5; 0: the shipped model only)")
+    e.add_argument("--seed", type=int, default=0, help="seed of the random baseline, the bootstrap and the cross-validation folds")
+
+    _add_models_parser(sub)
+    _add_translations_parser(sub)
+    return parser
+
+
+def _add_summary_options(s: argparse.ArgumentParser) -> None:
+    """The options that shape a summary, shared by ``summarize`` and ``stories``."""
+    from .align.cluster import METHODS
+    from .corpus.read import MAX_BYTES
+    from .embed import available_embedders
+
     s.add_argument("--force", action="store_true", help="write into a non-empty folder talkhis did not write, beside its files (never over them)")
     size = s.add_mutually_exclusive_group()
     size.add_argument("--sentences", type=_positive, help="summary length in sentences (default 6)")
@@ -75,19 +101,6 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     s.add_argument("--seed", type=int, default=0, help="random seed (nearest-neighbour search on large inputs)")
     s.add_argument("--quiet", action="store_true", help="print only warnings and errors")
-
-    e = sub.add_parser("evaluate", help="score summarisers against human summaries (EASC or MultiLing JSONL)")
-    e.add_argument("file", help="JSONL file: EASC records {id, article, references[, title]} or MultiLing topics {topic, documents, models[, systems_2011]}")
-    e.add_argument("--out", default="evaluation", help="output folder (default: evaluation); a folder talkhis wrote before is replaced, any other non-empty folder is refused")
-    e.add_argument("--force", action="store_true", help="write into a non-empty folder talkhis did not write, beside its files (never over them)")
-    e.add_argument("--systems", help="EASC only: comma-separated systems to compare (default: talkhis,talkhis-shipped,lead,lexrank,textrank,centroid,random)")
-    e.add_argument("--embedder", default="use", help="embedding backend of the talkhis rows")
-    e.add_argument("--cv", type=int, default=5, help="EASC only: score talkhis with K-fold cross-validation of its salience model (default 5; 0: the shipped model only)")
-    e.add_argument("--seed", type=int, default=0, help="seed of the random baseline, the bootstrap and the cross-validation folds")
-
-    _add_models_parser(sub)
-    _add_translations_parser(sub)
-    return parser
 
 
 def _add_translation_options(parser: argparse.ArgumentParser) -> None:
@@ -124,13 +137,11 @@ def _add_translations_parser(sub) -> None:
     k.add_argument("--out", help="also write the figures as JSON to this file")
 
 
-def _summarize(args: argparse.Namespace) -> int:
-    from .pipeline import Options, summarize_folder
-    from .progress import set_quiet
-    from .report.write import section_title, write_outputs
+def _options(args: argparse.Namespace):
+    """The pipeline :class:`~talkhis.pipeline.Options` the summary options ask for."""
+    from .pipeline import Options
 
-    set_quiet(args.quiet)
-    options = Options(
+    return Options(
         embedder=args.embedder,
         translator=args.translator,
         cluster_method=args.cluster,
@@ -144,6 +155,15 @@ def _summarize(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
     )
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    from .pipeline import summarize_folder
+    from .progress import set_quiet
+    from .report.write import section_title, write_outputs
+
+    set_quiet(args.quiet)
+    options = _options(args)
     result = summarize_folder(args.folder, options)
     for skipped in result.corpus.skipped:
         print(f"talkhis: warning: skipped {skipped.reason}", file=sys.stderr)
@@ -172,6 +192,29 @@ def _summarize(args: argparse.Namespace) -> int:
     print(f"\nwrote {out}/: summary.json, summary.md, report.html, sentences.csv and {len(list(out.glob('*.png')))} charts")
     return 0
 
+
+def _stories(args: argparse.Namespace) -> int:
+    from .progress import set_quiet
+    from .stories import run_stories
+
+    set_quiet(args.quiet)
+    result = run_stories(args.folder, args.out, _options(args), workers=args.workers, scheduler=args.scheduler,
+                         force=args.force, quiet=args.quiet)
+    for skipped in result.corpus.skipped:
+        print(f"talkhis: warning: skipped {skipped.reason}", file=sys.stderr)
+    for note in result.corpus.notes + result.notes:
+        print(f"talkhis: warning: {note}", file=sys.stderr)
+    if args.quiet:
+        return 0
+    summarised = sum(1 for s in result.stories if s["folder"])
+    print(f"{len(result.corpus.articles)} articles in {len(result.stories)} stories; {summarised} summarised "
+          f"({result.summarised} afresh, {result.reused} unchanged since the last run)")
+    for story in result.stories[:10]:
+        print(f"  {story['size']:>4}  {story['id']}  {story['title']}")
+    if len(result.stories) > 10:
+        print(f"  ... and {len(result.stories) - 10} more")
+    print(f"wrote {result.out}/: stories.json, index.html and one folder per summarised story")
+    return 0
 
 def _evaluate(args: argparse.Namespace) -> int:
     from .evaluate import (
@@ -259,7 +302,7 @@ def _translations(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"summarize": _summarize, "evaluate": _evaluate, "models": _models, "translations": _translations}
+_COMMANDS = {"summarize": _summarize, "stories": _stories, "evaluate": _evaluate, "models": _models, "translations": _translations}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
