@@ -8,9 +8,13 @@ four steps:
 2. **Candidates.** Each article's :data:`~talkhis.stories.vectors.NEIGHBOURS` nearest articles
    by TF-IDF over its text and by the embedding of its title and lead are its candidates; a
    candidate pair scores ``tfidf + LEAD_WEIGHT * lead``. No other pair is ever compared.
-3. **Shared facts.** For candidate pairs that score at least :data:`FACT_FLOOR`, the same-fact
-   links of :func:`talkhis.links.find_links` between the two articles' sentences are counted
-   (the links stage sees only those two articles, so it stays small at any archive size).
+3. **Shared facts.** A candidate pair scoring :data:`ALONE` or more is confirmed by its
+   similarity alone and counts as :data:`FACTS` shared facts. For a pair scoring between
+   :data:`THRESHOLD` and :data:`ALONE`, and for any pair of articles more than :data:`FAR_DAYS`
+   apart scoring at least :data:`THRESHOLD`, the same-fact links of
+   :func:`talkhis.align.find_links` between the two articles' sentences are counted (the
+   links stage sees only those two articles, so it stays small at any archive size, and only
+   the pairs whose merge is in doubt pay for it).
 4. **Average linkage with confirmation.** Groups merge greedily, most similar first, while the
    average score over all pairs of their articles (a pair that is not a candidate counts 0)
    reaches :data:`THRESHOLD`; a merge below :data:`ALONE` also needs :data:`FACTS` shared facts
@@ -40,19 +44,19 @@ from . import vectors as vec
 if TYPE_CHECKING:
     from ..corpus import Article, Corpus
 
-__all__ = ["LEAD_WEIGHT", "THRESHOLD", "ALONE", "FACTS", "FACT_FLOOR", "FAR_DAYS", "FAR_FACTS", "Candidates",
+__all__ = ["LEAD_WEIGHT", "TEXT_MIN", "THRESHOLD", "ALONE", "FACTS", "FAR_DAYS", "FAR_FACTS", "Candidates",
            "candidates", "count_facts", "link_groups", "group_articles"]
 
 #: Weight of the title-and-lead cosine beside the TF-IDF cosine of the whole texts.
 LEAD_WEIGHT = 1.0
+#: TF-IDF cosine a pair needs before its leads count: similar leads alone do not make a story.
+TEXT_MIN = 0.05
 #: Average pair score two groups need to merge.
 THRESHOLD = 0.4
 #: Average pair score at which two groups merge without shared facts.
 ALONE = 0.65
 #: Shared facts (same-fact links between their sentences) that confirm a merge below ALONE.
 FACTS = 2
-#: Candidate pairs scoring below this are not checked for shared facts.
-FACT_FLOOR = 0.2
 #: Groups whose articles are all further apart than this many days join only through shared
 #: facts, at least FAR_FACTS of them.
 FAR_DAYS = 730
@@ -80,7 +84,8 @@ def candidates(articles: Sequence[Article], lead_vectors: np.ndarray) -> Candida
     ei, ej = vec.nearest(e)
     pairs = np.unique(np.concatenate([np.stack([ti, tj], 1), np.stack([ei, ej], 1)]), axis=0) if len(ti) + len(ei) else np.zeros((0, 2), dtype=np.int64)
     i, j = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
-    score = quantize(vec.pair_similarity(x, i, j) + LEAD_WEIGHT * vec.pair_similarity(e, i, j))
+    text = vec.pair_similarity(x, i, j)
+    score = np.where(quantize(text) >= qkey(TEXT_MIN), quantize(text + LEAD_WEIGHT * vec.pair_similarity(e, i, j)), 0)
     return Candidates(i, j, score.astype(np.int64), np.zeros(len(i), dtype=np.int64))
 
 
@@ -180,13 +185,18 @@ def group_articles(corpus: Corpus, lead_vectors: Callable[[list[str]], np.ndarra
     originals = [a for a in corpus.articles if not a.duplicate_of]
     leads = lead_vectors([vec.lead_text(a) for a in originals])
     cand = candidates(originals, leads)
-    check = np.flatnonzero(cand.score >= qkey(FACT_FLOOR))
+    dates = [as_date(a.date) for a in originals]
+    far = np.array([bool(dates[i] and dates[j] and abs((dates[i] - dates[j]).days) > FAR_DAYS)
+                    for i, j in zip(cand.i.tolist(), cand.j.tolist())], dtype=bool)
+    sure = (cand.score >= qkey(ALONE)) & ~far
+    cand.facts[sure] = FACTS
+    check = np.flatnonzero((cand.score >= qkey(THRESHOLD)) & ~sure)
     pairs = [(originals[cand.i[k]], originals[cand.j[k]]) for k in check.tolist()]
     chunks = [pairs[s : s + chunk] for s in range(0, len(pairs), chunk)]
     run = map_fn or (lambda fn, items: [fn(x) for x in items])
     counts = run(_FactTask(embedder, cache), chunks)
     cand.facts[check] = np.array([c for part in counts for c in part], dtype=np.int64)
-    group = link_groups(len(originals), cand, [as_date(a.date) for a in originals])
+    group = link_groups(len(originals), cand, dates)
     stories: dict[str, list[str]] = {}
     for a, g in zip(originals, group):
         stories.setdefault(originals[g].id, []).append(a.id)

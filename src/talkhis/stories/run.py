@@ -88,8 +88,8 @@ def summarise_story(task: _Story) -> dict[str, bytes]:
 
 def grouping_config() -> dict:
     """The grouping's settings, recorded in ``stories.json``."""
-    return {"lead_weight": grouping.LEAD_WEIGHT, "threshold": grouping.THRESHOLD, "alone": grouping.ALONE,
-            "facts": grouping.FACTS, "fact_floor": grouping.FACT_FLOOR, "far_days": grouping.FAR_DAYS,
+    return {"lead_weight": grouping.LEAD_WEIGHT, "text_min": grouping.TEXT_MIN, "threshold": grouping.THRESHOLD, "alone": grouping.ALONE,
+            "facts": grouping.FACTS, "far_days": grouping.FAR_DAYS,
             "far_facts": grouping.FAR_FACTS, "neighbours": vectors.NEIGHBOURS,
             "lead_sentences": vectors.LEAD_SENTENCES}
 
