@@ -40,62 +40,23 @@ import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
 from pathlib import Path
 
 from _measure import loadavg
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "eval"
-SEEDS = ROOT / "data" / "articles"
 BENCH = Path(os.environ.get("TALKHIS_BENCH_DIR", Path.home() / ".cache" / "talkhis-bench"))
 OUTLETS = ["Al Jazeera", "Al Arabiya", "Asharq", "Sky News Arabia", "BBC Arabic", "Anadolu", "Ultra Iraq", "Baghdad Today"]
 _SENTENCE_END = re.compile(r"(?<=[.!؟?])\s+")
 _LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 
 
-# -------------------------------------------------------------------------------- labelled mix
-
-
-def build_mix(folder: Path) -> dict[str, str]:
-    """Write the labelled mix into ``folder``; returns each article id's story label."""
-    folder.mkdir(parents=True, exist_ok=True)
-    labels = {}
-    for p in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(p, folder / p.name)
-        labels[p.stem] = "seeds"
-    shutil.copy(SEEDS / "metadata.csv", folder / "metadata.csv")
-    for line in (SHARED / "multiling2011-dev.jsonl").read_text(encoding="utf-8").splitlines():
-        topic = json.loads(line)
-        for doc in topic["documents"]:
-            stem = "ml_" + doc["name"].replace(".arabic", "")
-            (folder / f"{stem}.txt").write_text(doc["text"], encoding="utf-8")
-            labels[stem] = topic["topic"]
-    for line in (SHARED / "easc-dev.jsonl").read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        stem = "easc_" + record["id"]
-        (folder / f"{stem}.txt").write_text(record["title"] + "\n\n" + record["article"], encoding="utf-8")
-        labels[stem] = stem
-    return labels
-
-
-def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
-    """B-cubed precision, recall and F1 over the articles of ``gold``."""
-    by_pred, by_gold = defaultdict(set), defaultdict(set)
-    for a, c in predicted.items():
-        by_pred[c].add(a)
-    for a, c in gold.items():
-        by_gold[c].add(a)
-    ids = sorted(gold)
-    p = sum(len(by_pred[predicted[a]] & by_gold[gold[a]]) / len(by_pred[predicted[a]]) for a in ids) / len(ids)
-    r = sum(len(by_pred[predicted[a]] & by_gold[gold[a]]) / len(by_gold[gold[a]]) for a in ids) / len(ids)
-    return p, r, 2 * p * r / (p + r)
+# -------------------------------------------------------------------------------- quality
 
 
 def quality() -> None:
@@ -105,10 +66,11 @@ def quality() -> None:
 
     from talkhis.corpus import load_corpus
     from talkhis.embed import get_embedder
+    from talkhis.evaluate.storymix import bcubed, write_story_mix
     from talkhis.stories import group, vectors
 
     with tempfile.TemporaryDirectory() as tmp:
-        gold = build_mix(Path(tmp) / "mix")
+        gold = write_story_mix(Path(tmp) / "mix", start=ROOT)
         corpus = load_corpus(Path(tmp) / "mix")
     started = time.perf_counter()
     stories = group.group_articles(corpus, get_embedder("use").encode)
@@ -137,8 +99,10 @@ def quality() -> None:
 
 def _sources() -> list[list[str]]:
     """The sentences of the 108 mix articles, one list per article."""
+    from talkhis.evaluate.storymix import write_story_mix
+
     with tempfile.TemporaryDirectory() as tmp:
-        build_mix(Path(tmp))
+        write_story_mix(Path(tmp), start=ROOT)
         texts = [p.read_text(encoding="utf-8") for p in sorted(Path(tmp).glob("*.txt"))]
     out = []
     for text in texts:
@@ -293,6 +257,7 @@ def grouping_worker(folder: str) -> None:
 
     from talkhis.corpus import load_corpus
     from talkhis.embed import get_embedder
+    from talkhis.evaluate.storymix import bcubed
     from talkhis.stories import group
 
     started = time.perf_counter()
