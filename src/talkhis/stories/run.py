@@ -25,7 +25,7 @@ from ..corpus import Article, Corpus, load_corpus
 from ..corpus.dates import as_date
 from ..errors import InputError
 from ..pipeline import Options
-from ..progress import progress, set_quiet
+from ..progress import progress
 from ..report.outdir import output_dir
 from . import group as grouping
 from . import vectors
@@ -76,7 +76,6 @@ def summarise_story(task: _Story) -> dict[str, bytes]:
     from ..pipeline import summarize_corpus
     from ..report.write import write_outputs
 
-    set_quiet(True)  # a worker draws no bars of its own
     fresh = [dataclasses.replace(a, duplicate_of=None) for a in task.articles]
     result = summarize_corpus(Corpus.from_articles(fresh), task.options)
     if not result.summary:
