@@ -294,7 +294,8 @@ def table(results: dict) -> str:
                 lines.append(f"| {int(n):,} | {key} | {row['error']} | {row.get('peak_mb', 0):,.0f} MB | | |")
                 continue
             stories = f"{row['stories']:,}" + (f" ({row['summarised']:,})" if "summarised" in row else "")
-            lines.append(f"| {int(n):,} | {key} | {row['total_s']:,.1f} s | {row['peak_mb']:,} MB | {stories} | {row['largest']} |")
+            bc = f" · B-cubed F1 {row['bcubed'][2]:.3f}" if "bcubed" in row else ""
+            lines.append(f"| {int(n):,} | {key} | {row['total_s']:,.1f} s | {row['peak_mb']:,} MB | {stories}{bc} | {row['largest']} |")
     return "\n".join(lines)
 
 
@@ -334,6 +335,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "stories.json"))
     parser.add_argument("--plot", default=str(ROOT / "docs" / "stories_scale.png"))
+    parser.add_argument("--table", action="store_true", help="print the table and draw the plot from --out, running nothing")
     parser.add_argument("--grouping-worker")
     args = parser.parse_args()
     if args.grouping_worker:
@@ -342,10 +344,14 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     if args.quality:
         quality()
-    if not args.sizes:
-        return
     out = Path(args.out)
     results = json.loads(out.read_text()) if out.exists() else {}
+    if args.table:
+        print(table(results))
+        plot(results, Path(args.plot))
+        return
+    if not args.sizes:
+        return
     for n in (int(x) for x in args.sizes.split(",")):
         folder = build_corpus(n)
         print(f"{n:,} articles ({(folder / 'STORIES.txt').read_text().split()[0]} stories built); load {loadavg()}", flush=True)

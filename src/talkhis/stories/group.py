@@ -171,7 +171,7 @@ def link_groups(n: int, cand: Candidates, dates: Sequence[date | None]) -> list[
             if (e := entry(a, c) if a < c else entry(c, a)):
                 heapq.heappush(heap, e)
     group = [0] * n
-    for root, m in members.items():
+    for m in members.values():
         for a in m:
             group[a] = min(m)
     return group

@@ -142,8 +142,11 @@ def run_stories(folder: str | Path, out: str | Path = "stories", options: Option
     notes: list[str] = []
     with output_dir(out, force=force) as tmp, Runner(workers, scheduler, quiet=quiet) as runner:
         embed = _Embed(options.embedder, options.cache)
-        lead_vectors = lambda texts: (np.vstack(runner.map(embed, [texts[s : s + EMBED_CHUNK] for s in range(0, len(texts), EMBED_CHUNK)]))  # noqa: E731
-                                      if texts else np.zeros((0, 1), dtype=np.float32))
+
+        def lead_vectors(texts: list[str]) -> np.ndarray:  # embedded in partitions of a fixed size
+            chunks = [texts[s : s + EMBED_CHUNK] for s in range(0, len(texts), EMBED_CHUNK)]
+            return np.vstack(runner.map(embed, chunks)) if chunks else np.zeros((0, 1), dtype=np.float32)
+
         groups = grouping.group_articles(corpus, lead_vectors, embedder=options.embedder, cache=options.cache,
                                          map_fn=runner.map)
         records = sorted((_record(corpus, ids) for ids in groups), key=_order)
