@@ -313,9 +313,14 @@ def plot(results: dict, path: Path) -> None:
         if pts:
             left.plot([p[0] for p in pts], [p[1]["total_s"] for p in pts], style, label=key)
             right.plot([p[0] for p in pts], [p[1]["peak_mb"] for p in pts], style, label=key)
+    from matplotlib.ticker import NullFormatter
+
+    sizes = sorted(int(n) for n in results)
     for ax, what in ((left, "seconds"), (right, "peak resident memory (process and workers), MB")):
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.set_xticks(sizes, [f"{n:,}" for n in sizes])
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("articles")
         ax.set_ylabel(what)
         ax.grid(True, which="both", alpha=0.3)
