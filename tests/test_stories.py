@@ -13,7 +13,7 @@ import pytest
 
 from talkhis.cli import main
 from talkhis.corpus import load_corpus
-from talkhis.errors import InputError
+from talkhis.errors import InputError, TalkhisError
 from talkhis.evaluate.records import find_eval_file
 from talkhis.evaluate.storymix import bcubed, write_story_mix
 from talkhis.pipeline import Options, summarize_folder
@@ -136,6 +136,17 @@ def test_two_dask_workers_write_the_same_bytes_as_in_process(archive, tmp_path, 
     run_stories(archive, tmp_path / "dask", workers=2)
     assert "Dask dashboard at http" in capsys.readouterr().err
     assert _files(tmp_path / "here") == _files(tmp_path / "dask")
+
+
+def test_an_existing_dask_cluster_by_its_address(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        run_stories(ARTICLES, tmp_path / "remote", scheduler=cluster.scheduler_address)
+    run_stories(ARTICLES, tmp_path / "here")
+    assert _files(tmp_path / "remote") == _files(tmp_path / "here")
+    with pytest.raises(TalkhisError, match="cannot reach the Dask scheduler"):
+        run_stories(ARTICLES, tmp_path / "nowhere", scheduler="tcp://127.0.0.1:9")
+    assert not (tmp_path / "nowhere").exists()
 
 
 @needs_eval

@@ -15,10 +15,12 @@ from typing import Any
 
 from ..errors import MissingDependency, TalkhisError
 
-__all__ = ["Runner", "WINDOW"]
+__all__ = ["Runner", "WINDOW", "CONNECT_TIMEOUT"]
 
 #: Tasks kept in flight per worker.
 WINDOW = 4
+#: How long to try reaching an existing scheduler.
+CONNECT_TIMEOUT = "10s"
 
 
 def _distributed():
@@ -47,7 +49,7 @@ class Runner:
         distributed = _distributed()
         if self.scheduler is not None:
             try:
-                self.client = distributed.Client(self.scheduler, timeout="20s")
+                self.client = distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as exc:
                 raise TalkhisError(f"cannot reach the Dask scheduler at {self.scheduler} ({exc})") from None
         else:
