@@ -19,7 +19,7 @@ demo: $(BIN)/python
 
 ## test: install everything (torch CPU build, notebooks, test tools) and run pytest and the notebooks
 test: $(BIN)/python
-	$(PIP) -e ".[models,eval,e5,notebooks,dev]"
+	$(PIP) -e ".[models,eval,e5,dask,notebooks,dev]"
 	$(BIN)/python -m pytest --nbval --nbval-current-env
 
 ## repro: byte-identical outputs across BLAS kernels, threads and cache states; notebooks under an older kernel
@@ -29,9 +29,10 @@ repro: $(BIN)/python
 
 ## bench: print speed, memory and quality figures (not part of the tests)
 bench: $(BIN)/python
-	$(PIP) -e ".[models,eval,e5,dev]"
+	$(PIP) -e ".[models,eval,e5,dask,dev]"
 	$(BIN)/python benchmarks/bench_embed.py
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_stories.py --quality
 
 ## constraints: pin every installed package (run after changing dependencies in a full `make test` venv)
 constraints:

@@ -5,7 +5,8 @@ The package reads as its pipeline, one subpackage a stage, imports pointing only
 :mod:`talkhis.translate` → :mod:`talkhis.pipeline` → :mod:`talkhis.report`, with
 :mod:`talkhis.evaluate`, :mod:`talkhis.explore` and :mod:`talkhis.exercises` on top (see
 ``docs/architecture.md``). The pipeline's entry points are importable from here; they load on
-first use, so ``import talkhis`` stays light.
+first use, so ``import talkhis`` stays light; so does :mod:`talkhis.stories`, which groups an
+archive into stories and summarises each (``talkhis.stories(folder, out, options)``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from .pipeline import Options, Result, summarize_corpus, summarize_folder
 
 __all__ = ["__version__", "Article", "Corpus", "Sentence", "TalkhisError", "load_corpus", "make_article",
-           "Options", "Result", "summarize_corpus", "summarize_folder"]
+           "Options", "Result", "summarize_corpus", "summarize_folder", "stories"]
 
 _PIPELINE = {"Options", "Result", "summarize_corpus", "summarize_folder"}
 
@@ -31,4 +32,8 @@ def __getattr__(name: str) -> Any:
         from . import pipeline
 
         return getattr(pipeline, name)
+    if name == "stories":  # the subpackage, callable: talkhis.stories(folder, out, options)
+        import importlib
+
+        return importlib.import_module(".stories", __name__)
     raise AttributeError(f"module 'talkhis' has no attribute {name!r}")
