@@ -70,7 +70,7 @@ def _swallowed(info, _default=sys.unraisablehook) -> None:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None, _default=warnings.showwarning) -> None:
-    from .paths import CacheWarning
+    from ..paths import CacheWarning
 
     if issubclass(category, CacheWarning):
         print(f"talkhis: warning: {message}", file=sys.stderr)

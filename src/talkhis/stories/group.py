@@ -57,7 +57,7 @@ TEXT_MIN = 0.05
 #: Average pair score two groups need to merge.
 THRESHOLD = 0.4
 #: Average pair score at which two groups merge without shared facts.
-ALONE = 0.65
+ALONE = 0.6
 #: Shared facts (same-fact links between their sentences) that confirm a merge below ALONE.
 FACTS = 2
 #: Groups whose articles are all further apart than this many days join only through shared

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..align.links import content_terms
+from ..align.linkmodel import content_terms
 from ..corpus import HEADING, TITLE
 from ..stable import quantize
 
@@ -41,7 +41,7 @@ _BLOCK = 256
 
 
 def term_counts(article: Article) -> dict[str, int]:
-    """How many sentences of ``article`` hold each content term (see :func:`talkhis.links.content_terms`)."""
+    """How many sentences of ``article`` hold each content term (see :func:`talkhis.align.linkmodel.content_terms`)."""
     counts: dict[str, int] = {}
     for s in article.sentences:
         for t in content_terms(s.text):
