@@ -32,8 +32,8 @@ from .conftest import ARTICLES
 SEED = 21
 SRC = Path(talkhis.__file__).resolve().parents[1]
 DRIVER = Path(__file__).with_name("faultrun.py")
-OUTPUTS = {".talkhis-output.json", "summary.json", "summary.md", "report.html", "sentences.csv",
-           "article_similarity.png", "cluster_coverage.png", "coverage_heatmap.png", "sentence_map.png"}
+#: What a default run writes (the PNG charts only come with --png; their cache is tested in process).
+OUTPUTS = {".talkhis-output.json", "summary.json", "summary.md", "report.html", "sentences.csv"}
 USER = {"notes.txt": b"mine", ".out.new.mine0000/keep.txt": b"mine too", ".out.old.zzzzzzzz/keep.txt": b"and mine"}
 #: Cases per kind: (CI, soak).
 COUNTS = {"kill": (30, 75), "corrupt": (20, 50), "enospc-model": (1, 40), "concurrent": ((3, 5), (3, 5, 10))}
@@ -146,7 +146,12 @@ def clean(tmp_path_factory):
 
 def copy_cache(source: Path, dest: Path, *, without: tuple[str, ...] = ()) -> Path:
     """A copy of a warm cache whose prepared model files are hard links (never written: a
-    damaged one is replaced, not changed in place), without the named entries."""
+    damaged one is replaced, not changed in place), without the named entries. A run that
+    cached nothing (``tfidf`` vectors are not cached, charts are drawn only on request) leaves
+    no folder: the copy is then an empty one."""
+    if not source.exists():
+        dest.mkdir(parents=True)
+        return dest
     shutil.copytree(source, dest, copy_function=os.link, ignore=shutil.ignore_patterns(*without))
     for path in dest.rglob("*"):
         if path.is_file() and "use-" not in str(path.relative_to(dest)):
@@ -410,7 +415,7 @@ def test_runs_at_once_into_one_folder_one_writes_the_others_stop_in_one_line(cle
     print(f"\n{n} runs into one folder: {dict(tally)}")
     assert tally["identical"] >= 1 and set(tally) <= {"identical", "one-line error"}
     for rc, err, *_ in results:
-        assert rc == 0 or "another talkhis run (pid " in err
+        assert rc == 0 or "another talkhis run" in err  # with its pid once the first run has written it
     check_work(work, [ref])
 
 
@@ -495,7 +500,8 @@ def test_a_full_disk_at_each_write_is_one_line_or_no_harm(clean, tmp_path):
     tally = _full_disks(clean, tmp_path, soak=False)
     _report("ENOSPC", tally, began)
     assert set(tally) == {"output write: one-line error", "cache write: identical"}
-    assert tally["output write: one-line error"] >= 9 and tally["cache write: identical"] >= 2
+    # every write of the five output files and the marker fails whole; a failed cache write costs nothing
+    assert tally["output write: one-line error"] >= len(OUTPUTS) and tally["cache write: identical"] >= 2
 
 
 @pytest.mark.soak
