@@ -93,19 +93,29 @@ class CachedEmbedder:
         files = [self.path, self.path.with_name(FILE + "-wal"), self.path.with_name(FILE + "-shm")]
         quarantine(self.root, files, str(exc).splitlines()[0] or "damaged")
 
+    def _set_aside(self, exc: sqlite3.Error) -> bool:
+        """Move a damaged file aside; ``False``, said in one line, when ``exc`` is no damage or
+        the file cannot be moved."""
+        if not _is_damage(exc):
+            unavailable(self.root, exc)
+            return False
+        try:
+            self._quarantine(exc)
+        except OSError as moved:
+            unavailable(self.root, moved)
+            return False
+        return True
+
     def _open(self) -> sqlite3.Connection | None:
         """A connection, after moving a damaged file aside; ``None`` when the cache is unusable."""
         for attempt in (1, 2):
             try:
                 return self._connect()
             except sqlite3.Error as exc:
-                if not _is_damage(exc) or attempt == 2:
+                if attempt == 2:
                     unavailable(self.root, exc)
                     return None
-                try:
-                    self._quarantine(exc)
-                except OSError as moved:
-                    unavailable(self.root, moved)
+                if not self._set_aside(exc):
                     return None
             except OSError as exc:
                 unavailable(self.root, exc)
@@ -177,15 +187,7 @@ class CachedEmbedder:
         """After an error mid-use: move a damaged file aside and open a fresh one, or give up on
         the cache for this run."""
         db.close()
-        if not _is_damage(exc):
-            unavailable(self.root, exc)
-            return None
-        try:
-            self._quarantine(exc)
-        except OSError as moved:
-            unavailable(self.root, moved)
-            return None
-        return self._open()
+        return self._open() if self._set_aside(exc) else None
 
     def _store_quietly(self, db: sqlite3.Connection, rows: dict[str, np.ndarray]) -> None:
         try:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..pipeline import Result
 
 __all__ = ["TOP_CLUSTERS", "AGGREGATE_ABOVE", "MAX_ROWS", "MAX_POINTS", "Rows", "heatmap_rows", "article_labels",
-           "clusters_shown", "fact_coverage", "principal_plane"]
+           "clusters_shown", "coverage_counts", "fact_coverage", "principal_plane"]
 
 TOP_CLUSTERS = 12
 #: Above this many articles, heatmap rows are outlets and periods instead of articles.
@@ -119,3 +119,15 @@ def _one_blas_thread():
     except ImportError:
         return contextlib.nullcontext()
     return threadpool_limits(1, user_api="blas")
+
+
+def coverage_counts(result: Result, rows: Rows, clusters) -> np.ndarray:
+    """Sentences of each heatmap row (``rows``) in each of ``clusters``: the coverage heatmap's
+    cells, the same for the static and the interactive chart."""
+    counts = np.zeros((len(rows.labels), len(clusters)), dtype=int)
+    for j, c in enumerate(clusters):
+        for m in c.members:
+            row = rows.row_of[result.sentences[m].article]
+            if row >= 0:
+                counts[row, j] += 1
+    return counts

@@ -242,17 +242,12 @@ def sentence_map(result: Result, english_clusters: Mapping[int, str] | None = No
 
 def coverage_heatmap(result: Result, english_clusters: Mapping[int, str] | None = None) -> dict:
     """Sources × clusters: how many sentences each source gives each widely reported cluster."""
-    from .chartdata import TOP_CLUSTERS, clusters_shown, heatmap_rows
+    from .chartdata import TOP_CLUSTERS, clusters_shown, coverage_counts, heatmap_rows
 
     english = sentence_english(result)
     rows = heatmap_rows(result)
     clusters = clusters_shown(result, TOP_CLUSTERS)
-    counts = np.zeros((len(rows.labels), len(clusters)), dtype=int)
-    for j, c in enumerate(clusters):
-        for m in c.members:
-            row = rows.row_of[result.sentences[m].article]
-            if row >= 0:
-                counts[row, j] += 1
+    counts = coverage_counts(result, rows, clusters)
     names = [f"{c.id}: {short_label(c.label, (english_clusters or {}).get(c.id), c.terms)}" for c in clusters]
     central = [_hover(result, c.label_member, english) for c in clusters]
     hover = [[f"<b>{_esc(rows.labels[r])}</b> · {counts[r, j]} sentence(s) in cluster "

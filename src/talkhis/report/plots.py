@@ -33,6 +33,7 @@ from .chartdata import (
     TOP_CLUSTERS,
     article_labels,
     clusters_shown,
+    coverage_counts,
     fact_coverage,
     heatmap_rows,
     principal_plane,
@@ -180,12 +181,7 @@ def plot_coverage_heatmap(result: Result, *, ax: Axes | None = None, top: int = 
         # the column names stand at 55 degrees: room below the matrix for the longest one
         below = 0.055 * max((len(n) for n in names), default=0)
         fig, ax = figure_and_axes(ax, (10, 3.2 + 0.22 * len(rows.labels) + below), "coverage_heatmap")
-        counts = np.zeros((len(rows.labels), len(clusters)), dtype=int)
-        for j, c in enumerate(clusters):
-            for m in c.members:
-                row = rows.row_of[result.sentences[m].article]
-                if row >= 0:
-                    counts[row, j] += 1
+        counts = coverage_counts(result, rows, clusters)
         image = ax.imshow(counts, cmap="Blues", aspect="auto", vmin=0)
         _label_cells(ax, counts, "{}", counts.max() / 2)
         ax.set_xticks(range(len(clusters)), names, rotation=55, ha="right", fontsize=8)
