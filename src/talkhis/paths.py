@@ -94,8 +94,9 @@ def is_temporary(name: str) -> bool:
     return _TEMP.match(name) is not None
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole: into a temporary file beside it, then renamed over it.
+def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` whole: into a temporary file beside it, then renamed over it
+    (with permissions ``mode`` when given; a temporary file is readable by its owner only).
 
     Raises:
         OSError: the folder cannot be written (nothing is left behind).
@@ -105,6 +106,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -75,7 +75,7 @@ class Result:
 
     @property
     def n_stories(self) -> int:
-        return len({self.corpus.story(a.id) for a in self.corpus.articles})
+        return len(set(self.corpus.story_map().values()))
 
     def config(self) -> dict:
         """Every option that shapes the result (the cache only saves time, so it is left out:

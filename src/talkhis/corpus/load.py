@@ -96,6 +96,10 @@ class Corpus:
         """The canonical article a (near-)duplicate counts as; itself for an original."""
         return self.article(article_id).duplicate_of or article_id
 
+    def story_map(self) -> dict[str, str]:
+        """Every article id → :meth:`story`, so that a near-copy counts once."""
+        return {a.id: a.duplicate_of or a.id for a in self.articles}
+
     @classmethod
     def from_articles(cls, articles: Sequence[Article], lang: Language | None = None, **kwargs) -> Corpus:
         """Build a corpus from articles in memory, measuring overlaps and marking duplicates."""

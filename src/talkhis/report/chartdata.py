@@ -86,7 +86,7 @@ def fact_coverage(result: Result) -> dict[int, int]:
     its sentences (read from the run's links; the cluster's own coverage when it has none)."""
     if result.links is None or len(result.links.sentences) != len(result.sentences):
         return {c.id: c.coverage for c in result.clusters}
-    coverage = result.links.coverage({a.id: result.corpus.story(a.id) for a in result.corpus.articles})
+    coverage = result.links.coverage(result.corpus.story_map())
     return {c.id: max((coverage[m] for m in c.members), default=0) for c in result.clusters}
 
 

@@ -64,8 +64,7 @@ def sentence_rows(result: Result) -> list[dict[str, object]]:
     for n, item in enumerate(result.summary, start=1):
         for source in item.sources:
             cited_by.setdefault(index_of[(source.article, source.index)], []).append(n)
-    story = {a.id: result.corpus.story(a.id) for a in result.corpus.articles}
-    coverage = result.links.coverage(story) if result.links is not None else [int(c) for c in selection.coverage]
+    coverage = result.links.coverage(result.corpus.story_map()) if result.links is not None else [int(c) for c in selection.coverage]
     rows = []
     for i, s in enumerate(result.sentences):
         t = translation.get(i)

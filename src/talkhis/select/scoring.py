@@ -70,7 +70,7 @@ def frame(corpus: Corpus, sentences: Sequence[Sentence], model: SalienceModel, s
     one says (for support, coverage and repeats)."""
     period_of = periods(corpus.articles)
     order = period_order(period_of)
-    story_of = {a.id: corpus.story(a.id) for a in corpus.articles}
+    story_of = corpus.story_map()
     n_stories = len(set(story_of.values()))
     support_sets = [{i, *sources.sources_of(i)} for i in range(len(sentences))]
     per_period: list[dict[str, int]] = []

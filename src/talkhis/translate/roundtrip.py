@@ -8,13 +8,14 @@ adds no rows). It is written whole or not at all and never replaces a file unles
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..corpus.lang import normalize_arabic
 from ..errors import InputError
+from ..paths import atomic_write
 from .memory import check_memory, read_memory_rows
 
 __all__ = ["ExportReport", "CheckReport", "export_todo", "check_translations", "HEADER", "write_whole"]
@@ -43,19 +44,18 @@ class CheckReport:
 
 
 def write_whole(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
+    """Write ``text`` to ``path`` whole (:func:`talkhis.paths.atomic_write`), readable by all,
+    into a folder that must exist.
+
+    Raises:
+        InputError: the folder is missing or cannot be written; nothing is left behind.
+    """
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        if not path.parent.is_dir():
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+        atomic_write(path, text.encode("utf-8"), mode=0o644)
     except OSError as exc:
         raise InputError(f"{path}: cannot write here ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def export_todo(folder: str | Path, out: str | Path, *, translator: str = "reference", force: bool = False,
